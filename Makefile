@@ -1,0 +1,39 @@
+# `make demo` and `make test` each set up everything they need from a bare machine with python3.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-fonts-recommended latexmk poppler-utils
+
+.PHONY: demo test venv tex bench clean
+
+demo: venv tex
+	$(BIN)/derive verify --all
+	@$(BIN)/python -m derive.tour
+
+test: venv tex
+	$(BIN)/python -m pytest -q
+
+venv: $(STAMP)
+
+# Re-install only when the project's metadata changes, so both targets are cheap to run again.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# TeX Live from Debian's packages, for the PDF reports; skipped (with a note) where it cannot be installed.
+tex:
+	@if command -v latexmk >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing TeX Live (Debian packages: $(TEX_PACKAGES)) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null \
+	  || echo "note: TeX Live could not be installed; reports will be written as .tex only"; \
+	else echo "note: latexmk not found and cannot install it here; reports will be written as .tex only"; fi
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) reports/out build *.egg-info

@@ -1,0 +1,25 @@
+"""derive: the lecture's results, derived as chains of machine-checked steps.
+
+Public API (the contract the numeric, reports and checker packages rely on)::
+
+    REGISTRY            name -> Derivation
+    Derivation          .name .title .statement .steps .verify() -> list[StepResult]
+    Step                .claim .justification .assumptions
+    verify_claim(claim, assumptions) -> StepResult(verdict, method, residual, counterexample, seconds)
+"""
+
+from .assumptions import (Binary, Interval, OneHot, Positive, Probability, Real, Simplex,
+                          SymmetricPositiveDefinite, dimension)
+from .functions import logsumexp, sigmoid, softplus
+from .registry import REGISTRY, get
+from .step import Derivation, Step, chain
+from .verify import StepResult, Verdict, verify_claim
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "REGISTRY", "get", "Derivation", "Step", "chain", "StepResult", "Verdict", "verify_claim",
+    "sigmoid", "softplus", "logsumexp", "dimension",
+    "Real", "Positive", "Interval", "Probability", "Binary", "OneHot", "Simplex", "SymmetricPositiveDefinite",
+    "__version__",
+]

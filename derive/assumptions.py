@@ -1,0 +1,267 @@
+"""Assumptions: what a step may take for granted, and how to sample points that respect it.
+
+An assumption does three jobs for the verifier:
+
+* ``describe()`` says it in words, for the terminal and the reports;
+* ``sample(rng, entries)`` draws values for its scalar entries at one random point;
+* ``cases(entries)`` splits a proof into cases where the domain is finite (y ∈ {0, 1}).
+
+Matrix symbols with symbolic dimensions are made explicit before either: ``instantiate``
+substitutes concrete sizes and replaces every matrix symbol by a matrix of real scalar
+symbols (symmetric, for a symmetric positive-definite assumption).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import mpmath
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixSymbol
+
+__all__ = [
+    "Assumption", "Real", "Positive", "Interval", "Probability", "Binary", "OneHot",
+    "Simplex", "SymmetricPositiveDefinite", "dimension", "DIMENSION_SIZES",
+    "instantiate", "size_choices", "Instance",
+]
+
+#: The sizes at which a claim with that dimension symbol is checked explicitly.
+DIMENSION_SIZES: dict[sp.Symbol, tuple[int, ...]] = {}
+
+
+def dimension(name: str, sizes: Iterable[int] = (1, 2, 3, 4)) -> sp.Symbol:
+    """A dimension symbol (a positive integer) and the sizes at which claims are checked."""
+    sizes = tuple(sizes)
+    if not sizes or any(not isinstance(n, int) or n < 1 for n in sizes):
+        raise ValueError(f"dimension {name!r} needs positive integer sizes, got {sizes!r}")
+    sym = sp.Symbol(name, integer=True, positive=True)
+    DIMENSION_SIZES[sym] = sizes
+    return sym
+
+
+Entries = Mapping[sp.Basic, sp.Basic]  # symbol (at concrete size) -> explicit scalar or matrix
+
+
+def _entries_of(sym: sp.Basic, entries: Entries) -> list[sp.Symbol]:
+    """The scalar symbols that stand for ``sym`` after instantiation."""
+    value = entries.get(sym, sym)
+    if getattr(value, "is_Matrix", False):
+        return sorted(value.free_symbols, key=sp.default_sort_key)
+    return [value]
+
+
+def _mpf(x: float) -> mpmath.mpf:
+    return mpmath.mpf(x)
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A fact about some symbols.  Subclasses override what they constrain."""
+
+    symbols: tuple[sp.Basic, ...]
+
+    def __init__(self, *symbols: sp.Basic):
+        if not symbols:
+            raise TypeError(f"{type(self).__name__} needs at least one symbol")
+        object.__setattr__(self, "symbols", tuple(symbols))
+
+    def names(self) -> str:
+        return ", ".join(sp.sstr(s) for s in self.symbols)
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def at(self, sizes: Mapping[sp.Symbol, int]) -> tuple[sp.Basic, ...]:
+        """The assumption's symbols with concrete sizes substituted."""
+        return tuple(s.subs(sizes) if sizes else s for s in self.symbols)
+
+    def explicit(self, sym: MatrixSymbol) -> sp.ImmutableMatrix | None:
+        """A special explicit form for a matrix symbol it governs (None: plain real entries)."""
+        return None
+
+    def sample(self, rng: random.Random, entries: Entries, sizes: Mapping) -> dict[sp.Symbol, mpmath.mpf]:
+        return {e: self.draw(rng) for s in self.at(sizes) for e in _entries_of(s, entries)}
+
+    def draw(self, rng: random.Random) -> mpmath.mpf:
+        raise NotImplementedError
+
+    def cases(self, entries: Entries, sizes: Mapping) -> list[dict[sp.Symbol, sp.Expr]]:
+        return [{}]
+
+
+class Real(Assumption):
+    """Real scalars or real vectors (the default for any symbol no assumption names)."""
+
+    def describe(self) -> str:
+        return f"{self.names()} real"
+
+    def draw(self, rng: random.Random) -> mpmath.mpf:
+        return _mpf(rng.uniform(-2.0, 2.0))
+
+
+class Positive(Assumption):
+    """Positive real scalars."""
+
+    def describe(self) -> str:
+        return f"{self.names()} > 0"
+
+    def draw(self, rng: random.Random) -> mpmath.mpf:
+        return _mpf(rng.uniform(0.05, 3.0))
+
+
+class Interval(Assumption):
+    """Real scalars in an open interval (low, high)."""
+
+    def __init__(self, *symbols: sp.Basic, low: float, high: float):
+        super().__init__(*symbols)
+        if not low < high:
+            raise ValueError(f"Interval needs low < high, got ({low}, {high})")
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
+
+    def describe(self) -> str:
+        return f"{self.names()} in ({self.low:g}, {self.high:g})"
+
+    def draw(self, rng: random.Random) -> mpmath.mpf:
+        span = self.high - self.low
+        return _mpf(self.low + span * rng.uniform(0.02, 0.98))
+
+
+def Probability(*symbols: sp.Basic) -> Interval:
+    """Probabilities strictly inside (0, 1)."""
+    return Interval(*symbols, low=0.0, high=1.0)
+
+
+class Binary(Assumption):
+    """Labels y ∈ {0, 1}: sampled from both values, and proofs split into the two cases."""
+
+    def describe(self) -> str:
+        return f"{self.names()} in {{0, 1}}"
+
+    def draw(self, rng: random.Random) -> mpmath.mpf:
+        return _mpf(rng.choice((0, 1)))
+
+    def cases(self, entries: Entries, sizes: Mapping) -> list[dict]:
+        scalars = [e for s in self.at(sizes) for e in _entries_of(s, entries)]
+        return [dict(zip(scalars, values)) for values in itertools.product((0, 1), repeat=len(scalars))]
+
+
+class OneHot(Assumption):
+    """A one-hot column y: one entry is 1, the others 0 (one proof case per position)."""
+
+    def describe(self) -> str:
+        return f"{self.names()} one-hot"
+
+    def _columns(self, entries: Entries, sizes: Mapping) -> list[list[sp.Symbol]]:
+        return [list(entries[s]) if s in entries else [s] for s in self.at(sizes)]
+
+    def sample(self, rng, entries, sizes):
+        out = {}
+        for col in self._columns(entries, sizes):
+            hot = rng.randrange(len(col))
+            out.update({e: _mpf(int(i == hot)) for i, e in enumerate(col)})
+        return out
+
+    def cases(self, entries, sizes):
+        cols = self._columns(entries, sizes)
+        per_column = [[{e: int(i == hot) for i, e in enumerate(col)} for hot in range(len(col))] for col in cols]
+        return [dict(itertools.chain.from_iterable(c.items() for c in combo)) for combo in itertools.product(*per_column)]
+
+
+class Simplex(Assumption):
+    """Priors: positive and summing to 1 (sampled uniformly on the simplex)."""
+
+    def describe(self) -> str:
+        return f"{self.names()} > 0, summing to 1"
+
+    def sample(self, rng, entries, sizes):
+        scalars = [e for s in self.at(sizes) for e in _entries_of(s, entries)]
+        raw = [rng.expovariate(1.0) + 1e-3 for _ in scalars]
+        total = sum(raw)
+        return {e: _mpf(r) / _mpf(total) for e, r in zip(scalars, raw)}
+
+
+class SymmetricPositiveDefinite(Assumption):
+    """A symmetric positive-definite matrix, such as the precision Σ⁻¹ = P.
+
+    Made explicit as a symmetric matrix of symbols, so proofs may use P = Pᵀ; sampled as
+    AAᵀ + I/2 for a random A, which is positive-definite.
+    """
+
+    def describe(self) -> str:
+        return f"{self.names()} symmetric positive-definite"
+
+    def explicit(self, sym: MatrixSymbol) -> sp.ImmutableMatrix | None:
+        n = sym.shape[0]
+        if sym.shape[0] != sym.shape[1]:
+            raise ValueError(f"{sym} must be square to be positive-definite, has shape {sym.shape}")
+        entry = {(i, j): sp.Symbol(f"{sym.name}_{i + 1}{j + 1}", real=True) for i in range(n) for j in range(i, n)}
+        return sp.ImmutableMatrix(n, n, lambda i, j: entry[(min(i, j), max(i, j))])
+
+    def sample(self, rng, entries, sizes):
+        out = {}
+        for s in self.at(sizes):
+            m = entries[s]
+            n = m.shape[0]
+            a = mpmath.matrix([[rng.gauss(0, 1) for _ in range(n)] for _ in range(n)])
+            spd = a * a.T + mpmath.eye(n) / 2
+            for i in range(n):
+                for j in range(i, n):
+                    out[m[i, j]] = spd[i, j]
+        return out
+
+
+def size_choices(dims: Iterable[sp.Symbol]) -> list[dict[sp.Symbol, int]]:
+    """The concrete sizes at which to check a claim with these dimension symbols.
+
+    One dimension: each of its sizes.  Several: rotate through the sizes so that every size
+    of every dimension appears and the dimensions differ from one another where they can
+    (so a transpose cannot hide behind a square matrix).
+    """
+    dims = sorted(dims, key=sp.default_sort_key)
+    if not dims:
+        return [{}]
+    longest = max(len(DIMENSION_SIZES[d]) for d in dims)
+    return [{d: DIMENSION_SIZES[d][(i + j) % len(DIMENSION_SIZES[d])] for j, d in enumerate(dims)} for i in range(longest)]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A claim at concrete sizes: every matrix symbol replaced by explicit scalar entries."""
+
+    expr: sp.Basic
+    sizes: dict
+    entries: dict  # concrete MatrixSymbol -> explicit matrix
+
+    def describe_sizes(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in sorted(self.sizes.items(), key=lambda kv: str(kv[0])))
+
+
+def _entry_symbol(sym: MatrixSymbol, i: int, j: int) -> sp.Symbol:
+    rows, cols = sym.shape
+    if cols == 1:
+        return sp.Symbol(f"{sym.name}_{i + 1}", real=True)
+    if rows == 1:
+        return sp.Symbol(f"{sym.name}_{j + 1}", real=True)
+    return sp.Symbol(f"{sym.name}_{i + 1}{j + 1}", real=True)
+
+
+def instantiate(expr: sp.Basic, assumptions: Iterable[Assumption], sizes: Mapping[sp.Symbol, int]) -> Instance:
+    """Substitute concrete sizes and replace each matrix symbol by a matrix of real scalars."""
+    concrete = expr.subs(sizes) if sizes else expr
+    special = {}
+    for a in assumptions:
+        for s in a.at(sizes):
+            if isinstance(s, MatrixSymbol):
+                form = a.explicit(s)
+                if form is not None:
+                    special[s] = form
+    entries = {}
+    for m in concrete.atoms(MatrixSymbol):
+        if not all(isinstance(n, (int, sp.Integer)) for n in m.shape):
+            raise ValueError(f"cannot make {m} explicit: its shape {m.shape} has an unsized dimension")
+        entries[m] = special.get(m) or sp.ImmutableMatrix(*m.shape, lambda i, j, m=m: _entry_symbol(m, i, j))
+    return Instance(concrete.xreplace(entries), dict(sizes), entries)

@@ -1,0 +1,192 @@
+"""Vector calculus operators that stay symbolic until the dimensions are known.
+
+Each operator prints as the lecture writes it (∇_θ L, θᵀx, softmax(a)) while its
+dimensions are symbols, and ``doit()`` turns it into explicit components once they are
+integers, which is how the verifier proves a claim for each d = 1, …, 4.
+
+Shape conventions, fixed once: vectors are columns (d×1); ``Grad(f, v)`` is a column
+like ``v``; ``Jacobian(s, a)[i, j] = ∂s_i/∂a_j``; ``Hessian(f, v) = Jacobian(Grad(f, v), v)``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+__all__ = ["Dot", "Grad", "Hessian", "Jacobian", "Softmax", "Elementwise", "explicit", "is_concrete"]
+
+
+def is_concrete(m: sp.Basic) -> bool:
+    """True when ``m`` is a matrix whose shape is a pair of integers."""
+    return all(getattr(n, "is_Integer", False) or isinstance(n, int) for n in m.shape)
+
+
+def explicit(m: sp.Basic) -> sp.ImmutableMatrix:
+    """The explicit matrix of a concrete-shaped matrix expression."""
+    m = m.doit()
+    return sp.ImmutableMatrix(m.as_explicit() if isinstance(m, MatrixExpr) else m)
+
+
+def _components(v: sp.Basic) -> list[sp.Expr]:
+    return list(explicit(v))
+
+
+def _check_column(v: sp.Basic, what: str) -> None:
+    if not getattr(v, "is_Matrix", False) and not isinstance(v, MatrixExpr):
+        raise TypeError(f"{what} must be a column vector, got {v!r}")
+    if v.shape[1] != 1:
+        raise ValueError(f"{what} must be a column vector (n×1), got shape {v.shape}")
+
+
+class Dot(sp.Expr):
+    """The inner product  aᵀb = Σ_i a_i b_i  of two column vectors, a scalar."""
+
+    is_commutative = True
+
+    def __new__(cls, a: sp.Basic, b: sp.Basic):
+        _check_column(a, "Dot's first argument")
+        _check_column(b, "Dot's second argument")
+        return sp.Expr.__new__(cls, a, b)
+
+    def doit(self, **hints) -> sp.Expr:
+        a, b = (arg.doit(**hints) for arg in self.args)
+        if is_concrete(a) and is_concrete(b):
+            return sp.Add(*[p * q for p, q in zip(_components(a), _components(b))])
+        return Dot(a, b)
+
+    def _eval_is_real(self) -> bool | None:
+        return None
+
+    def _latex(self, printer, exp=None) -> str:
+        a, b = self.args
+        body = r"%s^{\top} %s" % (printer._print(a), printer._print(b))
+        return r"\left(%s\right)^{%s}" % (body, exp) if exp is not None else body
+
+    def _sympystr(self, printer) -> str:
+        a, b = self.args
+        return "%s.T*%s" % (printer._print(a), printer._print(b))
+
+
+class Grad(MatrixExpr):
+    """The gradient  ∇_v f = (∂f/∂v_1, …, ∂f/∂v_n)ᵀ  of a scalar f, a column shaped like v."""
+
+    def __new__(cls, f: sp.Expr, v: sp.Basic):
+        _check_column(v, "Grad's variable")
+        return MatrixExpr.__new__(cls, sp.sympify(f), v)
+
+    @property
+    def shape(self):
+        return self.args[1].shape
+
+    def doit(self, **hints):
+        f, v = (arg.doit(**hints) for arg in self.args)
+        if not is_concrete(v):
+            return Grad(f, v)
+        return sp.ImmutableMatrix([[sp.diff(f, c)] for c in _components(v)])
+
+    def _latex(self, printer, exp=None) -> str:
+        f, v = self.args
+        return r"\nabla_{%s} \left(%s\right)" % (printer._print(v), printer._print(f))
+
+
+class Hessian(MatrixExpr):
+    """The Hessian  ∇²_v f,  entry (i, j) = ∂²f/∂v_i∂v_j,  of a scalar f."""
+
+    def __new__(cls, f: sp.Expr, v: sp.Basic):
+        _check_column(v, "Hessian's variable")
+        return MatrixExpr.__new__(cls, sp.sympify(f), v)
+
+    @property
+    def shape(self):
+        n = self.args[1].shape[0]
+        return (n, n)
+
+    def doit(self, **hints):
+        f, v = (arg.doit(**hints) for arg in self.args)
+        if not is_concrete(v):
+            return Hessian(f, v)
+        comps = _components(v)
+        return sp.ImmutableMatrix([[sp.diff(f, a, b) for b in comps] for a in comps])
+
+    def _latex(self, printer, exp=None) -> str:
+        f, v = self.args
+        return r"\nabla^{2}_{%s} \left(%s\right)" % (printer._print(v), printer._print(f))
+
+
+class Jacobian(MatrixExpr):
+    """The Jacobian  ∂s/∂a  of a column s by a column a:  entry (i, j) = ∂s_i/∂a_j."""
+
+    def __new__(cls, s: sp.Basic, a: sp.Basic):
+        _check_column(s, "Jacobian's function")
+        _check_column(a, "Jacobian's variable")
+        return MatrixExpr.__new__(cls, s, a)
+
+    @property
+    def shape(self):
+        return (self.args[0].shape[0], self.args[1].shape[0])
+
+    def doit(self, **hints):
+        s, a = (arg.doit(**hints) for arg in self.args)
+        if not (is_concrete(s) and is_concrete(a)):
+            return Jacobian(s, a)
+        return sp.ImmutableMatrix([[sp.diff(si, aj) for aj in _components(a)] for si in _components(s)])
+
+    def _latex(self, printer, exp=None) -> str:
+        s, a = self.args
+        return r"\frac{\partial %s}{\partial %s}" % (printer._print(s), printer._print(a))
+
+
+class Softmax(MatrixExpr):
+    """softmax(a)_k = e^{a_k} / Σ_j e^{a_j}, a column shaped like a."""
+
+    def __new__(cls, a: sp.Basic):
+        _check_column(a, "softmax's argument")
+        return MatrixExpr.__new__(cls, a)
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+    def doit(self, **hints):
+        a = self.args[0].doit(**hints)
+        if not is_concrete(a):
+            return Softmax(a)
+        comps = _components(a)
+        total = sp.Add(*[sp.exp(c) for c in comps])
+        return sp.ImmutableMatrix([[sp.exp(c) / total] for c in comps])
+
+    def _latex(self, printer, exp=None) -> str:
+        return r"\operatorname{softmax}\left(%s\right)" % printer._print(self.args[0])
+
+
+class Elementwise(MatrixExpr):
+    """f applied to each entry of a matrix:  (f ∘ M)_{ij} = f(M_{ij})."""
+
+    def __new__(cls, func: Callable | sp.FunctionClass, m: sp.Basic):
+        if not isinstance(func, sp.FunctionClass):
+            raise TypeError(f"Elementwise needs a SymPy function class such as sp.tanh, got {func!r}")
+        return MatrixExpr.__new__(cls, sp.Lambda(_DUMMY, func(_DUMMY)), m)
+
+    @property
+    def func_class(self) -> sp.FunctionClass:
+        return self.args[0].expr.func
+
+    @property
+    def shape(self):
+        return self.args[1].shape
+
+    def doit(self, **hints):
+        lam, m = self.args
+        m = m.doit(**hints)
+        if not is_concrete(m):
+            return MatrixExpr.__new__(Elementwise, lam, m)
+        return explicit(m).applyfunc(lambda e: lam(e))
+
+    def _latex(self, printer, exp=None) -> str:
+        name = printer._print(self.func_class(sp.Symbol("_"))).split(r"\left(")[0]
+        return r"%s\left(%s\right)" % (name, printer._print(self.args[1]))
+
+
+_DUMMY = sp.Dummy("u")

@@ -1,0 +1,365 @@
+"""Verify one claim: prove it symbolically, refute it numerically, or say honestly that neither worked.
+
+``verify_claim(claim, assumptions)`` is the whole contract:
+
+1. The claim is instantiated at concrete sizes (d = 1, …, 4 by default) unless it has no
+   dimension symbols; σ, softplus and logsumexp are replaced by their definitions, so no
+   derivative rule is ever taken on trust; then derivatives, gradients and the like are
+   carried out.
+2. **Refute**: both sides are evaluated with mpmath at 50 digits at random points that
+   respect the assumptions.  A point where they differ is a counterexample: ``refuted``.
+3. **Prove**: otherwise each symbolic method (expand, cancel, …) is tried in turn, each
+   under a time limit, on every entry and in every case of a finite domain.  ``proved``
+   names the method that succeeded.
+4. Otherwise ``undecided``, "numerically consistent at N points".  Agreement at points is
+   never a proof.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+import mpmath
+import sympy as sp
+from sympy.core.relational import Relational
+
+from .assumptions import DIMENSION_SIZES, Assumption, Instance, Real, instantiate, size_choices
+from .functions import to_elementary
+from .timelimit import TimeLimitExceeded, time_limit
+
+__all__ = ["Verdict", "StepResult", "verify_claim", "PROOF_METHODS", "DIGITS", "N_POINTS"]
+
+DIGITS = 50          # working precision of the numeric search
+N_POINTS = 24        # random points per instance
+METHOD_SECONDS = 4.0  # time limit of one proof method on one entry
+
+
+class Verdict(str, enum.Enum):
+    PROVED = "proved"
+    REFUTED = "refuted"
+    UNDECIDED = "undecided"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class StepResult:
+    """The outcome of verifying one claim.
+
+    ``method`` says how it was proved (or why not), ``residual`` is the size of the largest
+    difference seen numerically, ``counterexample`` maps symbol names to values where the
+    claim fails, and ``seconds`` is the wall time spent.
+    """
+
+    verdict: Verdict
+    method: str
+    residual: float | None = None
+    counterexample: dict[str, str] | None = None
+    seconds: float = 0.0
+    points: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def proved(self) -> bool:
+        return self.verdict is Verdict.PROVED
+
+    def as_dict(self) -> dict:
+        return {
+            "verdict": self.verdict.value, "method": self.method, "residual": self.residual,
+            "counterexample": self.counterexample, "seconds": round(self.seconds, 4), "points": self.points,
+        }
+
+
+# --- symbolic methods ------------------------------------------------------------------
+
+def _simplify_small(e: sp.Expr) -> sp.Expr:
+    # simplify is a last resort: never on a big expression (it can take minutes).
+    return sp.simplify(e) if sp.count_ops(e) <= 400 else e
+
+
+#: Proof methods, in the order tried: each maps an expression to one that is 0 iff proved.
+PROOF_METHODS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    "expand": sp.expand,
+    "cancel": lambda e: sp.cancel(sp.together(sp.expand(e))),
+    "expand_log": lambda e: sp.expand(sp.expand_log(e, force=False)),
+    "exp-normal form": lambda e: sp.cancel(sp.powsimp(sp.expand(e, power_exp=True), combine="exp")),
+    "simplify": _simplify_small,
+}
+
+
+def _is_zero(e: sp.Expr) -> bool:
+    return e == 0 or (getattr(e, "is_Matrix", False) and all(x == 0 for x in e))
+
+
+def _prove_zero(e: sp.Expr, methods: Sequence[str]) -> str | None:
+    """The first method that reduces ``e`` to zero, or None."""
+    if e == 0:
+        return "identical once carried out"
+    for name in methods:
+        try:
+            with time_limit(METHOD_SECONDS):
+                if PROOF_METHODS[name](e) == 0:
+                    return name
+        except TimeLimitExceeded:
+            continue
+        except (TypeError, ValueError, NotImplementedError, sp.PolynomialError, RecursionError):
+            continue
+    return None
+
+
+def _prove_sign(e: sp.Expr, rel: type) -> str | None:
+    """A method showing e > 0 (or ≥ 0, < 0, ≤ 0) from the symbols' assumptions, or None."""
+    want = {sp.StrictGreaterThan: "is_positive", sp.GreaterThan: "is_nonnegative",
+            sp.StrictLessThan: "is_negative", sp.LessThan: "is_nonpositive"}[rel]
+    for name, form in (("sign of factors", sp.factor), ("sign after simplify", _simplify_small)):
+        try:
+            with time_limit(METHOD_SECONDS):
+                if getattr(form(e), want) is True:
+                    return name
+        except TimeLimitExceeded:
+            continue
+        except (TypeError, ValueError, NotImplementedError, sp.PolynomialError, RecursionError):
+            continue
+    return None
+
+
+# --- preparing a claim ---------------------------------------------------------------
+
+def _prepare(expr: sp.Basic) -> sp.Basic:
+    """Definitions in, then carry out derivatives, gradients, limits and matrix products."""
+    expr = to_elementary(expr).doit()
+    if isinstance(expr, sp.MatrixBase) or getattr(expr, "is_Matrix", False):
+        return sp.ImmutableMatrix(expr.as_explicit() if hasattr(expr, "as_explicit") else expr)
+    return expr
+
+
+def _difference(lhs: sp.Basic, rhs: sp.Basic) -> sp.Basic:
+    lm, rm = getattr(lhs, "is_Matrix", False), getattr(rhs, "is_Matrix", False)
+    if lm and rm:
+        if lhs.shape != rhs.shape:
+            raise ValueError(f"shape mismatch: {lhs.shape} vs {rhs.shape}")
+        return sp.ImmutableMatrix(lhs - rhs)
+    if lm or rm:
+        m, s = (lhs, rhs) if lm else (rhs, lhs)
+        if m.shape != (1, 1):
+            raise ValueError(f"shape mismatch: a {m.shape[0]}×{m.shape[1]} matrix against a scalar")
+        return (m[0, 0] - s) if lm else (s - m[0, 0])
+    return lhs - rhs
+
+
+def _entries(e: sp.Basic) -> list[sp.Expr]:
+    return list(e) if getattr(e, "is_Matrix", False) else [e]
+
+
+# --- numeric search --------------------------------------------------------------------
+
+def _sampler(instance: Instance, assumptions: Sequence[Assumption], symbols: Iterable[sp.Symbol]):
+    symbols = list(symbols)
+
+    def draw(rng: random.Random) -> dict[sp.Symbol, mpmath.mpf]:
+        point: dict = {}
+        for a in assumptions:
+            point.update(a.sample(rng, instance.entries, instance.sizes))
+        default = Real(sp.Symbol("_"))
+        for s in symbols:
+            if s not in point:
+                point[s] = default.draw(rng)
+        return point
+
+    return draw
+
+
+def _evaluate(f, args) -> list[mpmath.mpf] | None:
+    try:
+        values = f(*args)
+    except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+        return None
+    values = values if isinstance(values, (list, tuple)) else [values]
+    out = []
+    for v in values:
+        v = mpmath.mpmathify(v)
+        if isinstance(v, mpmath.mpc):
+            if abs(v.imag) > mpmath.mpf(10) ** (-(DIGITS - 10)) * max(1, abs(v)):
+                return None
+            v = v.real
+        if not mpmath.isfinite(v):
+            return None
+        out.append(v)
+    return out
+
+
+@dataclass
+class _Search:
+    points: int = 0
+    residual: float = 0.0
+    counterexample: dict[str, str] | None = None
+
+
+def _search(lhs, rhs, rel: type, instance: Instance, assumptions, seed: int, limit_var=None) -> _Search:
+    """Evaluate both sides at random admissible points; stop at the first disagreement."""
+    lhs_entries, rhs_entries = _entries(lhs), _entries(rhs)
+    if len(rhs_entries) == 1 and len(lhs_entries) > 1:
+        rhs_entries = rhs_entries * len(lhs_entries)
+    symbols = sorted((sp.Matrix(lhs_entries + rhs_entries).free_symbols), key=sp.default_sort_key)
+    if limit_var is not None:
+        symbols = [s for s in symbols if s != limit_var]
+    f = sp.lambdify(symbols + ([limit_var] if limit_var is not None else []),
+                    [l - r for l, r in zip(lhs_entries, rhs_entries)], modules="mpmath")
+    draw = _sampler(instance, assumptions, symbols)
+    rng = random.Random(seed)
+    tol = mpmath.mpf(10) ** (-(DIGITS - 20))
+    result = _Search()
+    scale = sp.lambdify(symbols, lhs_entries + rhs_entries, modules="mpmath")
+    with mpmath.workdps(DIGITS):
+        for _ in range(N_POINTS * 3):
+            if result.points >= N_POINTS:
+                break
+            point = draw(rng)
+            args = [point[s] for s in symbols]
+            if limit_var is not None:
+                # A limit t → ∞ is checked at a large t: a loose test, so only gross failures refute.
+                diffs = _evaluate(f, args + [mpmath.mpf(10) ** 6])
+                bound = mpmath.mpf(10) ** -4
+            else:
+                diffs = _evaluate(f, args)
+                sizes = _evaluate(scale, args) or [1]
+                bound = tol * max([1] + [abs(v) for v in sizes])
+            if diffs is None:
+                continue
+            result.points += 1
+            worst = max(abs(v) for v in diffs) if diffs else mpmath.mpf(0)
+            bad = _violates(diffs, rel, bound)
+            result.residual = max(result.residual, float(worst))
+            if bad:
+                result.counterexample = {str(s): mpmath.nstr(point[s], 12) for s in symbols}
+                break
+    return result
+
+
+def _violates(diffs: list, rel: type, bound) -> bool:
+    if rel is sp.Equality:
+        return any(abs(v) > bound for v in diffs)
+    if rel in (sp.StrictGreaterThan, sp.GreaterThan):
+        return any(v < -bound or (rel is sp.StrictGreaterThan and v <= 0) for v in diffs)
+    return any(v > bound or (rel is sp.StrictLessThan and v >= 0) for v in diffs)
+
+
+# --- the contract ----------------------------------------------------------------------
+
+_RELATIONS = (sp.Equality, sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)
+
+
+def _dimension_symbols(expr: sp.Basic) -> set[sp.Symbol]:
+    found = set()
+    for m in expr.atoms(sp.MatrixSymbol):
+        for n in m.shape:
+            found |= {s for s in sp.sympify(n).free_symbols if s in DIMENSION_SIZES}
+    return found | {s for s in expr.free_symbols if s in DIMENSION_SIZES}
+
+
+def _limit_variable(claim: Relational) -> sp.Symbol | None:
+    limits = claim.lhs.atoms(sp.Limit) | claim.rhs.atoms(sp.Limit)
+    return next(iter(limits)).args[1] if limits else None
+
+
+def verify_claim(
+    claim: Relational,
+    assumptions: Iterable[Assumption] = (),
+    *,
+    methods: Sequence[str] | None = None,
+    seed: int = 0,
+    sizes: Sequence[dict] | None = None,
+) -> StepResult:
+    """Verify ``claim`` (an ``Eq``, or a sign such as ``Gt(e, 0)``) under ``assumptions``.
+
+    Returns a ``StepResult`` whose verdict is ``proved``, ``refuted`` (with a counterexample
+    found at 50 digits) or ``undecided`` (with how many points agreed).
+    """
+    if not isinstance(claim, _RELATIONS):
+        raise TypeError(f"a claim must be Eq, Gt, Ge, Lt or Le, got {type(claim).__name__}: {claim}")
+    assumptions = tuple(assumptions)
+    methods = list(methods or PROOF_METHODS)
+    unknown = [m for m in methods if m not in PROOF_METHODS]
+    if unknown:
+        raise ValueError(f"unknown proof method(s) {unknown}; known: {sorted(PROOF_METHODS)}")
+    start = time.perf_counter()
+    choices = list(sizes) if sizes is not None else size_choices(_dimension_symbols(claim))
+    limit_var = _limit_variable(claim)
+    used: list[str] = []
+    points, residual = 0, 0.0
+    for k, chosen in enumerate(choices):
+        instance = instantiate(claim, assumptions, chosen)
+        inst = instance.expr
+        where = f" at {instance.describe_sizes()}" if chosen else ""
+        try:
+            # Numeric first: a refutation is cheap and definitive.  A limit is evaluated as
+            # its argument at a large value of the limit variable.
+            num_lhs, num_rhs = (_prepare(_unlimit(side)) for side in (inst.lhs, inst.rhs))
+            _difference(num_lhs, num_rhs)
+        except ValueError as exc:
+            return StepResult(Verdict.REFUTED, f"{exc}{where}", seconds=time.perf_counter() - start)
+        found = _search(num_lhs, num_rhs, type(claim), instance, assumptions, seed + k, limit_var)
+        points += found.points
+        residual = max(residual, found.residual)
+        if found.counterexample is not None:
+            return StepResult(Verdict.REFUTED, f"mpmath, {DIGITS} digits{where}", residual=found.residual,
+                              counterexample=found.counterexample, seconds=time.perf_counter() - start,
+                              points=points)
+
+        try:
+            with time_limit(2 * METHOD_SECONDS):
+                diff = _difference(_prepare(inst.lhs), _prepare(inst.rhs))
+        except TimeLimitExceeded:
+            diff = None
+        method = None if diff is None else _prove_instance(diff, type(claim), assumptions, instance, methods)
+        if method is None:
+            return StepResult(Verdict.UNDECIDED, f"undecided (numerically consistent at {points} points){where}",
+                              residual=residual, seconds=time.perf_counter() - start, points=points)
+        used.append(method)
+    scope = _scope(choices)
+    how = ", ".join(dict.fromkeys(used))
+    return StepResult(Verdict.PROVED, how + scope, residual=residual, seconds=time.perf_counter() - start,
+                      points=points)
+
+
+def _unlimit(expr: sp.Basic) -> sp.Basic:
+    """Replace each unevaluated Limit(f, t, ∞) by f itself (t is then set large)."""
+    if not expr.has(sp.Limit):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Limit), lambda e: e.args[0])
+
+
+def _prove_instance(diff, rel, assumptions, instance: Instance, methods) -> str | None:
+    cases = [{}]
+    for a in assumptions:
+        cases = [{**c, **extra} for c in cases for extra in a.cases(instance.entries, instance.sizes)]
+    used = []
+    for case in cases:
+        e = diff.xreplace({k: sp.sympify(v) for k, v in case.items()}) if case else diff
+        for entry in _entries(e):
+            m = _prove_zero(entry, methods) if rel is sp.Equality else _prove_sign(entry, rel)
+            if m is None:
+                return None
+            used.append(m)
+    # Report the strongest method needed (the last in the trial order that any entry used).
+    order = ["identical once carried out", *methods, "sign of factors", "sign after simplify"]
+    method = max(used, key=order.index) if used else "identical once carried out"
+    return method + (f", by cases ({len(cases)})" if len(cases) > 1 else "")
+
+
+def _scope(choices: Sequence[dict]) -> str:
+    if not choices or choices == [{}]:
+        return ""
+    dims = sorted({d for c in choices for d in c}, key=str)
+    parts = []
+    for d in dims:
+        values = sorted({c[d] for c in choices})
+        parts.append(f"{d}={values[0]}..{values[-1]}" if values == list(range(values[0], values[-1] + 1)) else
+                     f"{d}∈{{{','.join(map(str, values))}}}")
+    return " (explicit " + ", ".join(parts) + ")"
