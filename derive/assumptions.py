@@ -20,6 +20,7 @@ from typing import Iterable, Mapping
 
 import mpmath
 import sympy as sp
+from sympy.core.relational import Relational
 from sympy.matrices.expressions.matexpr import MatrixSymbol
 
 __all__ = [
@@ -251,6 +252,11 @@ def _entry_symbol(sym: MatrixSymbol, i: int, j: int) -> sp.Symbol:
 
 def instantiate(expr: sp.Basic, assumptions: Iterable[Assumption], sizes: Mapping[sp.Symbol, int]) -> Instance:
     """Substitute concrete sizes and replace each matrix symbol by a matrix of real scalars."""
+    if isinstance(expr, Relational):
+        # Rebuild unevaluated: substituting into Eq(A, B) would otherwise decide it on the spot.
+        lhs, rhs = (instantiate(side, assumptions, sizes) for side in (expr.lhs, expr.rhs))
+        relation = type(expr)(lhs.expr, rhs.expr, evaluate=False)
+        return Instance(relation, dict(sizes), {**lhs.entries, **rhs.entries})
     concrete = expr.subs(sizes) if sizes else expr
     special = {}
     for a in assumptions:

@@ -141,11 +141,14 @@ class Derivation:
             problems.setdefault(len(self.steps) - 1, "no chain concludes " + "; ".join(sp.sstr(m) for m in missing))
         return problems
 
-    def verify(self, seed: int = 0) -> list[StepResult]:
-        """Verify every step, and mark steps that break the chain as refuted."""
+    def verify(self, seed: int = 0, only: Iterable[int] | None = None) -> list[StepResult]:
+        """Verify every step (or the steps with the indices in ``only``), and mark steps that
+        break the chain as refuted."""
         problems = self.chain_problems()
         results = []
-        for i, step in enumerate(self.steps):
+        indices = range(len(self.steps)) if only is None else sorted(set(only))
+        for i in indices:
+            step = self.steps[i]
             result = verify_claim(step.claim, self.assumptions + step.assumptions,
                                   methods=step.methods, seed=seed + 1000 * i)
             if i in problems:
