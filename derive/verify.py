@@ -85,6 +85,9 @@ def _simplify_small(e: sp.Expr) -> sp.Expr:
 
 #: Proof methods, in the order tried: each maps an expression to one that is 0 iff proved.
 PROOF_METHODS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    # Before expand: exp(θᵀx + θ₀) stays one generator, which at d = 4 is ~30× faster than
+    # expanding it into a product of exponentials first.
+    "together": lambda e: sp.cancel(sp.together(e)),
     "expand": sp.expand,
     "cancel": lambda e: sp.cancel(sp.together(sp.expand(e))),
     "expand_log": lambda e: sp.expand(sp.expand_log(e, force=False)),
