@@ -33,6 +33,19 @@ def _components(v: sp.Basic) -> list[sp.Expr]:
     return list(explicit(v))
 
 
+def _pretty_call(printer, name: str, *args) -> "prettyForm":
+    """name(arg, ...) as a pretty form, with each argument pretty-printed."""
+    from sympy.printing.pretty.stringpict import prettyForm
+
+    parts = [printer._print(a) for a in args]
+    body = parts[0]
+    for part in parts[1:]:
+        body = prettyForm(*body.right(", "))
+        body = prettyForm(*body.right(part))
+    body = prettyForm(*body.parens())
+    return prettyForm(*body.left(name))
+
+
 def _check_column(v: sp.Basic, what: str) -> None:
     if not getattr(v, "is_Matrix", False) and not isinstance(v, MatrixExpr):
         raise TypeError(f"{what} must be a column vector, got {v!r}")
@@ -68,6 +81,14 @@ class Dot(sp.Expr):
         a, b = self.args
         return "%s.T*%s" % (printer._print(a), printer._print(b))
 
+    def _pretty(self, printer):
+        from sympy.printing.pretty.stringpict import prettyForm
+
+        a, b = (printer._print(arg) for arg in self.args)
+        a = prettyForm(*a.right("ᵀ"))
+        # A product for precedence, so (θᵀx)² keeps its parentheses.
+        return prettyForm(*a.right(b), binding=prettyForm.MUL)
+
 
 class Grad(MatrixExpr):
     """The gradient  ∇_v f = (∂f/∂v_1, …, ∂f/∂v_n)ᵀ  of a scalar f, a column shaped like v."""
@@ -89,6 +110,9 @@ class Grad(MatrixExpr):
     def _latex(self, printer, exp=None) -> str:
         f, v = self.args
         return r"\nabla_{%s} \left(%s\right)" % (printer._print(v), printer._print(f))
+
+    def _pretty(self, printer):
+        return _pretty_call(printer, "∇_" + sp.pretty(self.args[1]), self.args[0])
 
 
 class Hessian(MatrixExpr):
@@ -114,6 +138,9 @@ class Hessian(MatrixExpr):
         f, v = self.args
         return r"\nabla^{2}_{%s} \left(%s\right)" % (printer._print(v), printer._print(f))
 
+    def _pretty(self, printer):
+        return _pretty_call(printer, "∇²_" + sp.pretty(self.args[1]), self.args[0])
+
 
 class Jacobian(MatrixExpr):
     """The Jacobian  ∂s/∂a  of a column s by a column a:  entry (i, j) = ∂s_i/∂a_j."""
@@ -137,6 +164,9 @@ class Jacobian(MatrixExpr):
         s, a = self.args
         return r"\frac{\partial %s}{\partial %s}" % (printer._print(s), printer._print(a))
 
+    def _pretty(self, printer):
+        return _pretty_call(printer, "∂/∂" + sp.pretty(self.args[1]), self.args[0])
+
 
 class Softmax(MatrixExpr):
     """softmax(a)_k = e^{a_k} / Σ_j e^{a_j}, a column shaped like a."""
@@ -159,6 +189,9 @@ class Softmax(MatrixExpr):
 
     def _latex(self, printer, exp=None) -> str:
         return r"\operatorname{softmax}\left(%s\right)" % printer._print(self.args[0])
+
+    def _pretty(self, printer):
+        return _pretty_call(printer, "softmax", self.args[0])
 
 
 class Elementwise(MatrixExpr):
@@ -187,6 +220,12 @@ class Elementwise(MatrixExpr):
     def _latex(self, printer, exp=None) -> str:
         name = printer._print(self.func_class(sp.Symbol("_"))).split(r"\left(")[0]
         return r"%s\left(%s\right)" % (name, printer._print(self.args[1]))
+
+    def _pretty(self, printer):
+        return _pretty_call(printer, self.func_class.__name__, self.args[1])
+
+    def _sympystr(self, printer) -> str:
+        return "%s(%s)" % (self.func_class.__name__, printer._print(self.args[1]))
 
 
 _DUMMY = sp.Dummy("u")
