@@ -229,3 +229,106 @@ class Elementwise(MatrixExpr):
 
 
 _DUMMY = sp.Dummy("u")
+
+
+# --- Gradients by a matrix, gradients at a point, diag(v) -----------------------------
+
+def _check_matrix(w: sp.Basic, what: str) -> None:
+    if not getattr(w, "is_Matrix", False) and not isinstance(w, MatrixExpr):
+        raise TypeError(f"{what} must be a matrix, got {w!r}")
+
+
+class GradMatrix(MatrixExpr):
+    """The gradient  ∂f/∂W  of a scalar f by a matrix W, shaped like W:  entry (i, j) = ∂f/∂W_ij."""
+
+    def __new__(cls, f: sp.Expr, w: sp.Basic):
+        _check_matrix(w, "GradMatrix's variable")
+        return MatrixExpr.__new__(cls, sp.sympify(f), w)
+
+    @property
+    def shape(self):
+        return self.args[1].shape
+
+    def doit(self, **hints):
+        f, w = (arg.doit(**hints) for arg in self.args)
+        if not is_concrete(w):
+            return GradMatrix(f, w)
+        entries = explicit(w)
+        return sp.ImmutableMatrix(*entries.shape, lambda i, j: sp.diff(f, entries[i, j]))
+
+    def _latex(self, printer, exp=None) -> str:
+        f, w = self.args
+        return r"\frac{\partial}{\partial %s} \left(%s\right)" % (printer._print(w), printer._print(f))
+
+    def _pretty(self, printer):
+        return _pretty_call(printer, "∂/∂" + sp.pretty(self.args[1]), self.args[0])
+
+
+class GradAt(MatrixExpr):
+    """The gradient  ∇_v f |_{v = c}  of a scalar f by a column v, evaluated at the column c.
+
+    The chain rule needs it: ∇_θ L(a(θ)) is built from ∇_a L taken at a = a(θ), where ``Grad``
+    alone could only differentiate by a symbol.
+    """
+
+    def __new__(cls, f: sp.Expr, v: sp.Basic, at: sp.Basic):
+        _check_column(v, "GradAt's variable")
+        _check_column(at, "GradAt's point")
+        if v.shape != at.shape:
+            raise ValueError(f"GradAt's point has shape {at.shape}, its variable {v} has {v.shape}")
+        return MatrixExpr.__new__(cls, sp.sympify(f), v, at)
+
+    @property
+    def shape(self):
+        return self.args[1].shape
+
+    def doit(self, **hints):
+        f, v, at = (arg.doit(**hints) for arg in self.args)
+        if not (is_concrete(v) and is_concrete(at)):
+            return GradAt(f, v, at)
+        variables = _components(v)
+        # Simultaneous substitution: the point may itself mention the variable's entries.
+        point = dict(zip(variables, _components(at)))
+        return sp.ImmutableMatrix([[sp.diff(f, c).xreplace(point)] for c in variables])
+
+    def _latex(self, printer, exp=None) -> str:
+        f, v, at = self.args
+        return r"\left.\nabla_{%s} \left(%s\right)\right|_{%s = %s}" % (
+            printer._print(v), printer._print(f), printer._print(v), printer._print(at))
+
+    def _pretty(self, printer):
+        from sympy.printing.pretty.pretty_symbology import vobj
+        from sympy.printing.pretty.stringpict import prettyForm, stringPict
+
+        f, v, at = self.args
+        body = _pretty_call(printer, "∇_" + sp.pretty(v), f)
+        bar = stringPict(vobj("|", max(body.height(), 2)), baseline=body.baseline)
+        body = prettyForm(*body.right(bar))
+        # Hang "v = c" from the bottom of the bar, as a substitution is written by hand.
+        baseline, body.baseline = body.baseline, body.height() - 1
+        where = prettyForm(*printer._print(v).right(" = "))
+        body = prettyForm(*body.right(prettyForm(*where.right(printer._print(at)))))
+        body.baseline = baseline
+        return body
+
+
+class Diag(sp.DiagMatrix):
+    """diag(v): the square matrix with the column v on its diagonal and zeros elsewhere."""
+
+    def doit(self, **hints):
+        v = self.args[0].doit(**hints)
+        if not is_concrete(v):
+            return Diag(v)
+        return sp.ImmutableMatrix(sp.diag(*_components(v)))
+
+    def _latex(self, printer, exp=None) -> str:
+        return r"\operatorname{diag}\left(%s\right)" % printer._print(self.args[0])
+
+    def _sympystr(self, printer) -> str:
+        return "diag(%s)" % printer._print(self.args[0])
+
+    def _pretty(self, printer):
+        return _pretty_call(printer, "diag", self.args[0])
+
+
+__all__ += ["GradMatrix", "GradAt", "Diag"]
