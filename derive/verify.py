@@ -317,7 +317,9 @@ def verify_claim(
 
         try:
             with time_limit(2 * METHOD_SECONDS):
-                diff = _difference(_prepare(inst.lhs), _prepare(inst.rhs))
+                # Without a limit, the sides prepared for the numeric search are the same ones.
+                sides = (num_lhs, num_rhs) if limit_var is None else (_prepare(inst.lhs), _prepare(inst.rhs))
+                diff = _difference(*sides)
         except TimeLimitExceeded:
             diff = None
         method = None if diff is None else _prove_instance(diff, type(claim), assumptions, instance, methods)
