@@ -1,0 +1,160 @@
+"""Prose with inline mathematics, as the derivations write it, turned into safe LaTeX.
+
+Justifications and notes are plain Unicode strings such as
+``"chain rule: d/dz (1 + e^{−z})^{−1} = e^{−z}/(1 + e^{−z})²"``.  ``prose(text)`` keeps the
+words as text and sets each run of mathematical tokens in ``$…$``:
+
+    chain rule: $d/dz (1 + e^{-z})^{-1} = e^{-z}/(1 + e^{-z})^{2}$
+
+A token is mathematical when its core (without surrounding punctuation) contains an operator,
+a digit, a sub- or superscript, or a Unicode math symbol, or is a single letter other than
+"a", "A" or "I".  Every character of the output is either mapped or escaped, so any input
+yields LaTeX that compiles: TeX's special characters are escaped, unknown characters become
+``?``, and unbalanced braces are escaped rather than trusted.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["prose", "escape", "math_token"]
+
+#: Unicode in mathematics → LaTeX math.
+MATH_CHARS: dict[str, str] = {
+    "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon", "ϵ": r"\epsilon",
+    "ζ": r"\zeta", "η": r"\eta", "θ": r"\theta", "ι": r"\iota", "κ": r"\kappa", "λ": r"\lambda",
+    "μ": r"\mu", "ν": r"\nu", "ξ": r"\xi", "π": r"\pi", "ρ": r"\rho", "σ": r"\sigma", "τ": r"\tau",
+    "υ": r"\upsilon", "φ": r"\phi", "ϕ": r"\phi", "χ": r"\chi", "ψ": r"\psi", "ω": r"\omega",
+    "Γ": r"\Gamma", "Δ": r"\Delta", "Θ": r"\Theta", "Λ": r"\Lambda", "Ξ": r"\Xi", "Π": r"\Pi",
+    "Σ": r"\Sigma", "Φ": r"\Phi", "Ψ": r"\Psi", "Ω": r"\Omega",
+    "−": "-", "–": "-", "±": r"\pm", "×": r"\times", "·": r"\cdot", "⋅": r"\cdot", "∘": r"\circ",
+    "⊙": r"\odot", "⊗": r"\otimes", "⊥": r"\perp", "∇": r"\nabla", "∂": r"\partial", "∑": r"\sum",
+    "∏": r"\prod", "√": r"\surd", "∞": r"\infty", "≈": r"\approx", "≠": r"\neq", "≤": r"\leq",
+    "≥": r"\geq", "≪": r"\ll", "≫": r"\gg", "→": r"\to", "←": r"\leftarrow", "↦": r"\mapsto",
+    "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow", "∈": r"\in", "∉": r"\notin", "⊂": r"\subset",
+    "⊆": r"\subseteq", "∪": r"\cup", "∩": r"\cap", "‖": r"\|", "⟨": r"\langle", "⟩": r"\rangle",
+    "≡": r"\equiv", "∝": r"\propto", "∀": r"\forall", "∃": r"\exists", "∧": r"\wedge", "∨": r"\vee",
+    "¬": r"\neg", "÷": r"\div", "∼": r"\sim", "~": r"\sim", "…": r"\dots", "⋯": r"\cdots",
+    "ℝ": r"\mathbb{R}", "′": "'", "″": "''", "½": r"\tfrac{1}{2}", "∅": r"\emptyset", "°": r"^{\circ}",
+    "ᵀ": r"^{\top}", "⁻¹": "^{-1}", "⁰": "^{0}", "¹": "^{1}", "²": "^{2}", "³": "^{3}", "⁴": "^{4}",
+    "⁻": "^{-}", "ⁿ": "^{n}", "ᵏ": "^{k}", "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "₃": "_{3}",
+    "₄": "_{4}", "ₖ": "_{k}", "ᵢ": "_{i}", "ⱼ": "_{j}", "ₙ": "_{n}", "ₘ": "_{m}",
+    "#": r"\#", "%": r"\%", "&": r"\&", "$": r"\$", "\\": r"\backslash", "|": "|",
+}
+
+#: Unicode in prose → LaTeX text (characters with a mathematical reading go through $…$).
+TEXT_CHARS: dict[str, str] = {
+    "—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\dots{}", "é": r"\'e",
+    "è": r"\`e", "ö": r'\"o', "ü": r'\"u', "ä": r'\"a', "à": r"\`a", "ç": r"\c{c}", "\u00a0": "~",
+    "#": r"\#", "%": r"\%", "&": r"\&", "$": r"\$", "_": r"\_", "{": r"\{", "}": r"\}",
+    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
+    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
+}
+
+#: Names that are operators in mathematics: ``log`` → ``\log``.
+MATH_WORDS = {"log": r"\log", "exp": r"\exp", "tanh": r"\tanh", "sin": r"\sin", "cos": r"\cos",
+              "max": r"\max", "min": r"\min", "argmax": r"\operatorname{argmax}", "det": r"\det",
+              "softmax": r"\operatorname{softmax}", "softplus": r"\operatorname{softplus}",
+              "logsumexp": r"\operatorname{logsumexp}", "diag": r"\operatorname{diag}",
+              "lim": r"\lim", "tr": r"\operatorname{tr}"}
+
+_MATH_SIGNAL = re.compile(r"[=+*/^_<>0-9()\[\]{}|]|[^\x00-\x7f]")
+_EDGE_PUNCT = ",.;:!?"
+_NOT_VARIABLES = {"a", "A", "I"}
+_TOKEN = re.compile(r"\S+|\s+")
+
+
+def escape(text: str) -> str:
+    """Plain text with TeX's special characters escaped and Unicode mapped (never math)."""
+    return "".join(TEXT_CHARS.get(c, c if c.isascii() else "?") for c in text)
+
+
+def _core(token: str) -> str:
+    return token.strip(_EDGE_PUNCT + "()[]\"'")
+
+
+def _is_math(token: str) -> bool:
+    core = _core(token)
+    if not core:
+        return False
+    if core in MATH_WORDS or (len(core) == 1 and core.isalpha() and core not in _NOT_VARIABLES):
+        return True
+    # A hyphen joins words ("log-odds", "one-hot"); in mathematics the derivations use "−".
+    if re.fullmatch(r"[A-Za-z]+(-[A-Za-z]+)*", core):
+        return False
+    return bool(_MATH_SIGNAL.search(core)) or any(c in MATH_CHARS for c in core)
+
+
+def math_token(text: str) -> str:
+    """Unicode mathematics → LaTeX math (without the dollars): ``e^{−z}`` → ``e^{-z}``."""
+    out, i = [], 0
+    while i < len(text):
+        two = text[i:i + 2]
+        if two in MATH_CHARS:
+            out.append(MATH_CHARS[two])
+            i += 2
+            continue
+        word = re.match(r"[A-Za-z]+", text[i:])
+        if word:
+            w = word.group()
+            # letters side by side are a product of variables (xxᵀ), as TeX sets them
+            out.append(MATH_WORDS.get(w, w))
+            i += len(w)
+            continue
+        c = text[i]
+        if c in "^_" and not re.match(r"[\^_]\s*[^\s^_}]", text[i:]):
+            i += 1  # a sub- or superscript with nothing to raise would stop TeX
+            continue
+        out.append(MATH_CHARS[c] + (" " if MATH_CHARS[c][-1:].isalpha() else "") if c in MATH_CHARS
+                   else c if c.isascii() else "?")
+        i += 1
+    return _balance("".join(out))
+
+
+def _balance(tex: str) -> str:
+    """Escape braces that do not pair up, so a stray one cannot break the document."""
+    depth, unmatched, stack = 0, set(), []
+    for i, c in enumerate(tex):
+        if c == "{" and (i == 0 or tex[i - 1] != "\\"):
+            stack.append(i)
+        elif c == "}" and (i == 0 or tex[i - 1] != "\\"):
+            if stack:
+                stack.pop()
+            else:
+                unmatched.add(i)
+    unmatched |= set(stack)
+    return "".join(("\\" + c if i in unmatched else c) for i, c in enumerate(tex)) if unmatched else tex
+
+
+def prose(text: str) -> str:
+    """Words as text, runs of mathematical tokens as ``$…$`` (see the module docstring)."""
+    pieces: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            joined = "".join(run)
+            stripped = joined.rstrip()
+            tail = joined[len(stripped):]
+            lead_p = len(stripped) - len(stripped.lstrip("(\"'"))
+            trail = len(stripped) - len(stripped.rstrip(_EDGE_PUNCT))
+            head, body = stripped[:lead_p], stripped[lead_p:len(stripped) - trail]
+            end = stripped[len(stripped) - trail:]
+            # an opening parenthesis before the mathematics stays in the text only when its
+            # partner is not inside the mathematics too
+            if head and body.count(")") > body.count("("):
+                body, head = head + body, ""
+            pieces.append(escape(head) + "$" + math_token(body) + "$" + escape(end) + tail)
+            run.clear()
+
+    for token in _TOKEN.findall(text):
+        if token.isspace():
+            (run if run else pieces).append(token if not run else token)
+            continue
+        if _is_math(token):
+            run.append(token)
+        else:
+            flush()
+            pieces.append(escape(token))
+    flush()
+    return "".join(pieces)
