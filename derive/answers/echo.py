@@ -1,0 +1,218 @@
+r"""How an answer was read, printed back in the answer language itself (plain text and LaTeX).
+
+Both printers write what the parser reads back as the same expression, which the tests
+check: matrix products as ``@`` (plain) or juxtaposition (LaTeX), elementwise products as
+``*`` or ``\circ``, a broadcast scalar as the scalar itself (``1 - s``), an entry in index
+notation as ``s_i``, and ``uᵀv`` as ``u.T @ v``.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence, precedence_traditional
+from sympy.printing.str import StrPrinter
+
+from ..functions import sigmoid
+from ..ops import Dot
+
+__all__ = ["plain_echo", "latex_echo"]
+
+_PLAIN_NAMES = {sp.exp: "exp", sp.log: "log", sigmoid: "sigma", sp.tanh: "tanh", sp.cosh: "cosh",
+                sp.sinh: "sinh", sp.Abs: "abs"}
+_LATEX_NAMES = {sp.exp: r"\exp", sp.log: r"\log", sigmoid: r"\sigma", sp.tanh: r"\tanh", sp.cosh: r"\cosh",
+                sp.sinh: r"\sinh"}
+
+
+def _precedence(item: sp.Basic, traditional: bool = False) -> int:
+    # A product uᵀv binds like a product: (uᵀv)² needs its parentheses.
+    if isinstance(item, Dot):
+        return PRECEDENCE["Mul"]
+    return precedence_traditional(item) if traditional else precedence(item)
+
+
+def _broadcast_scalar(expr: sp.MatMul) -> sp.Expr | None:
+    """c for the broadcast c·𝟙 the builder makes of a scalar added to an array, else None."""
+    coeff, mats = expr.as_coeff_matrices()
+    return coeff if len(mats) == 1 and isinstance(mats[0], sp.OneMatrix) else None
+
+
+def _entry_indices(expr: sp.MatrixElement) -> list[sp.Basic]:
+    parent, i, j = expr.args
+    return [i] if parent.shape[1] == 1 else [i, j]
+
+
+def _elementwise_func(expr: ElementwiseApplyFunction) -> type:
+    return expr.function.expr.func if isinstance(expr.function, sp.Lambda) else expr.function
+
+
+class PlainEcho(StrPrinter):
+    """The plain answer language: ``^`` for powers, ``@`` for matrix products."""
+
+    # Our own print-method name, so the _sympystr of Dot and sigmoid (made for other readers)
+    # cannot override the forms this language reads back.
+    printmethod = "_answer_plain"
+
+    def __init__(self, names: Mapping[sp.Basic, str] | None = None):
+        super().__init__()
+        self.names = dict(names or {})
+
+    def parenthesize(self, item, level, strict=False):
+        prec = _precedence(item)
+        if prec < level or (not strict and prec <= level):
+            return "(%s)" % self._print(item)
+        return self._print(item)
+
+    def _print_Symbol(self, expr):
+        return self.names.get(expr, expr.name)
+
+    _print_MatrixSymbol = _print_Symbol
+
+    def _print_Exp1(self, expr):
+        return "e"
+
+    def _print_Pow(self, expr, rational=False):
+        return super()._print_Pow(expr, rational).replace("**", "^")
+
+    def _print_MatMul(self, expr):
+        scalar = _broadcast_scalar(expr)
+        if scalar is not None:
+            return self._print(scalar)
+        coeff, mats = expr.as_coeff_matrices()
+        body = " @ ".join(self.parenthesize(m, PRECEDENCE["Mul"], strict=True) for m in mats)
+        if coeff == 1:
+            return body
+        if coeff.could_extract_minus_sign():
+            return "-" + self._print_MatMul(sp.MatMul(-coeff, *mats)) if coeff != -1 else "-" + body
+        return "%s*%s" % (self.parenthesize(coeff, PRECEDENCE["Mul"], strict=True), body)
+
+    def _print_OneMatrix(self, expr):
+        return "1"
+
+    def _print_HadamardProduct(self, expr):
+        return "*".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True) for a in expr.args)
+
+    def _print_HadamardPower(self, expr):
+        base, exp = expr.args
+        if exp == -1:
+            return "1/%s" % self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
+        return "%s^%s" % (self.parenthesize(base, PRECEDENCE["Pow"], strict=True),
+                          self.parenthesize(exp, PRECEDENCE["Pow"], strict=True))
+
+    def _print_Inverse(self, expr):
+        return "%s^-1" % self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True)
+
+    def _print_MatPow(self, expr):
+        base, exp = expr.args
+        if exp.is_Integer and 0 < abs(int(exp)) <= 8:
+            factor = self._print(sp.Inverse(base)) if exp < 0 else self.parenthesize(base, PRECEDENCE["Mul"], strict=True)
+            return "(%s)" % " @ ".join([factor] * abs(int(exp)))
+        return super()._print_MatPow(expr)
+
+    def _print_Dot(self, expr):
+        # uᵀv printed as the row uᵀ times v, so (Σ⁻¹μ)ᵀμ reads μ.T @ Sigma^-1 @ μ.
+        a, b = expr.args
+        return "%s @ %s" % (self.parenthesize(a.T, PRECEDENCE["Mul"], strict=True),
+                            self.parenthesize(b, PRECEDENCE["Mul"], strict=True))
+
+    def _print_Softmax(self, expr):
+        return "softmax(%s)" % self._print(expr.args[0])
+
+    def _print_sigmoid(self, expr):
+        return "sigma(%s)" % self._print(expr.args[0])
+
+    def _print_ElementwiseApplyFunction(self, expr):
+        return "%s(%s)" % (_PLAIN_NAMES[_elementwise_func(expr)], self._print(expr.expr))
+
+    def _print_DiagMatrix(self, expr):
+        return "diag(%s)" % self._print(expr.args[0])
+
+    def _print_DiagonalOf(self, expr):
+        return "diag(%s)" % self._print(expr.args[0])
+
+    def _print_Determinant(self, expr):
+        return "det(%s)" % self._print(expr.args[0])
+
+    def _print_Abs(self, expr):
+        return "abs(%s)" % self._print(expr.args[0])
+
+    def _print_KroneckerDelta(self, expr):
+        return "delta_%s%s" % tuple(self._print(i) for i in expr.args)
+
+    def _print_MatrixElement(self, expr):
+        parent = expr.args[0]
+        indices = _entry_indices(expr)
+        if all(isinstance(i, sp.Symbol) for i in indices):
+            return "%s_%s" % (self._print(parent), "".join(self._print(i) for i in indices))
+        return super()._print_MatrixElement(expr)
+
+
+class LatexEcho(LatexPrinter):
+    """LaTeX that the answer language reads back: juxtaposition for matrix products."""
+
+    printmethod = "_answer_latex"
+
+    def parenthesize(self, item, level, is_neg=False, strict=False):
+        prec = _precedence(item, traditional=True)
+        if is_neg and strict:
+            return self._add_parens(self._print(item))
+        if prec < level or (not strict and prec <= level):
+            return self._add_parens(self._print(item))
+        return self._print(item)
+
+    def _print_MatMul(self, expr):
+        scalar = _broadcast_scalar(expr)
+        if scalar is not None:
+            return self._print(scalar)
+        return super()._print_MatMul(expr)
+
+    def _print_OneMatrix(self, expr):
+        return "1"
+
+    def _print_Dot(self, expr):
+        a, b = expr.args
+        return r"%s %s" % (self.parenthesize(a.T, PRECEDENCE["Mul"], strict=True),
+                           self.parenthesize(b, PRECEDENCE["Mul"], strict=True))
+
+    def _print_sigmoid(self, expr, exp=None):
+        body = r"\sigma\left(%s\right)" % self._print(expr.args[0])
+        return body if exp is None else r"%s^{%s}" % (body, exp)
+
+    def _print_Softmax(self, expr):
+        return r"\operatorname{softmax}\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_Determinant(self, expr):
+        return r"\det\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_DiagMatrix(self, expr):
+        return r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0])
+
+    _print_DiagonalOf = _print_DiagMatrix
+
+    def _print_ElementwiseApplyFunction(self, expr):
+        func = _elementwise_func(expr)
+        if func is sp.Abs:
+            return r"\left|%s\right|" % self._print(expr.expr)
+        return r"%s\left(%s\right)" % (_LATEX_NAMES[func], self._print(expr.expr))
+
+    def _print_MatrixElement(self, expr):
+        parent = expr.args[0]
+        indices = _entry_indices(expr)
+        if all(isinstance(i, sp.Symbol) for i in indices):
+            return "%s_{%s}" % (self.parenthesize(parent, PRECEDENCE["Atom"], strict=True),
+                                "".join(self._print(i) for i in indices))
+        return super()._print_MatrixElement(expr)
+
+
+def plain_echo(expr: sp.Basic, names: Mapping[sp.Basic, str] | None = None) -> str:
+    """``expr`` in the plain answer language, with declared symbols under their declared names."""
+    return PlainEcho(names).doprint(expr)
+
+
+def latex_echo(expr: sp.Basic) -> str:
+    """``expr`` in LaTeX that the answer language reads back as the same expression."""
+    return LatexEcho().doprint(expr)
+

@@ -1,0 +1,132 @@
+"""Tokens shared by the plain and the LaTeX lexer, and the bounds every answer must respect.
+
+A token carries what it means in ``obj`` (a number's exact value, a name's resolution), so the
+grammar never has to look at spellings and the builder never has to look at text.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from lark import Token
+
+from .errors import ParseError
+from .names import Names, Resolved, canonical
+
+__all__ = [
+    "Tok", "Brackets", "make_number", "name_tokens", "OPERAND_END",
+    "MAX_CHARS", "MAX_NUMBER_DIGITS", "MAX_DECIMAL_EXPONENT", "MAX_EXPONENT", "MAX_POWER_BITS",
+    "MAX_NESTING", "MAX_TREE_DEPTH",
+]
+
+MAX_CHARS = 2000            # longest answer, in characters
+MAX_NUMBER_DIGITS = 30      # significant digits of one literal
+MAX_DECIMAL_EXPONENT = 100  # |k| in a literal such as 1e-k
+MAX_EXPONENT = 100          # |n| in a power x^n with a numeric exponent
+MAX_POWER_BITS = 4096       # bits of the exact value of a number raised to a number
+MAX_NESTING = 40            # brackets inside brackets
+MAX_TREE_DEPTH = 200        # depth of the parse tree (bounds the builder's recursion)
+
+#: Token types after which a bar closes rather than opens: |x| and ||v||.
+OPERAND_END = frozenset({"NUMBER", "NAME", "_RPAR", "ABS_CLOSE", "NORM_CLOSE", "TRANSPOSE"})
+
+
+class Tok(Token):
+    """A lark token that also carries its meaning in ``obj``."""
+
+    obj: object
+
+    @classmethod
+    def make(cls, type_: str, text: str, pos: int, obj: object = None) -> "Tok":
+        tok = cls(type_, text, start_pos=pos, column=pos + 1)
+        tok.obj = obj
+        return tok
+
+
+_NUMBER = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
+
+
+def make_number(text: str, pos: int) -> Tok:
+    """A NUMBER token whose value is the exact rational the literal denotes (0.1 is 1/10)."""
+    match = _NUMBER.match(text)
+    if match is None or not (match.group(1) or match.group(2)):
+        raise ParseError(f"malformed number {text!r}", kind="syntax", position=pos)
+    whole, frac, exp = match.group(1), match.group(2) or "", match.group(3)
+    digits = (whole + frac).lstrip("0")
+    if len(digits) > MAX_NUMBER_DIGITS:
+        raise ParseError(f"the number {text[:20]}… has more than {MAX_NUMBER_DIGITS} digits",
+                         kind="too-big", position=pos)
+    k = int(exp) if exp else 0
+    if abs(k) > MAX_DECIMAL_EXPONENT:
+        raise ParseError(f"the exponent of {text!r} is beyond ±{MAX_DECIMAL_EXPONENT}", kind="too-big", position=pos)
+    mantissa = int(whole + frac or "0")
+    shift = k - len(frac)
+    value = sp.Integer(mantissa * 10 ** shift) if shift >= 0 else sp.Rational(mantissa, 10 ** -shift)
+    return Tok.make("NUMBER", text, pos, value)
+
+
+def _resolved_tok(resolved: Resolved, pos: int, names: Names) -> Tok:
+    if resolved.kind == "function":
+        if resolved.value not in names.allowed:
+            raise ParseError(f"the function {resolved.text!r} is not available in this answer",
+                             kind="unknown-function", position=pos, known=names.known_functions())
+        return Tok.make("FUNC", resolved.text, pos, resolved.value)
+    return Tok.make("NAME", resolved.text, pos, resolved)
+
+
+_PAIRS = {"(": ")", "[": "]", "{": "}", "|": "|", "‖": "‖"}
+
+
+class Brackets:
+    """Checks that brackets pair up and bounds their nesting, as the lexer meets them."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, int]] = []
+
+    def open(self, kind: str, pos: int) -> None:
+        self.stack.append((kind, pos))
+        if len(self.stack) > MAX_NESTING:
+            raise ParseError(f"brackets nested more than {MAX_NESTING} deep", kind="too-big", position=pos)
+
+    def top(self) -> str | None:
+        return self.stack[-1][0] if self.stack else None
+
+    def close(self, closer: str, pos: int) -> None:
+        if not self.stack:
+            raise ParseError(f"{closer!r} closes nothing", kind="syntax", position=pos)
+        kind, at = self.stack.pop()
+        if _PAIRS[kind] != closer:
+            raise ParseError(f"{closer!r} does not match the {kind!r} at column {at + 1}", kind="syntax", position=pos)
+
+    def finish(self) -> None:
+        if self.stack:
+            kind, at = self.stack[-1]
+            raise ParseError(f"the {kind!r} here is never closed", kind="syntax", position=at)
+
+
+def name_tokens(raw: str, pos: int, names: Names, *, called: bool) -> list[Tok]:
+    """The tokens for a name as typed: one name, a function, or a run of names such as ``px``.
+
+    ``called`` says that "(" follows, which decides whether an unknown name is reported as an
+    unknown function or an unknown symbol.
+    """
+    resolved = names.lookup(raw)
+    if resolved is not None:
+        return [_resolved_tok(resolved, pos, names)]
+    pieces = names.split(raw)
+    if pieces:
+        return [_resolved_tok(r, pos + offset, names) for offset, r in pieces]
+    base, _, sub = raw.partition("_")
+    if sub:
+        # "px_i" typed without a space: a run of names, then one name with the subscript.
+        for k in range(1, len(base)):
+            last = names.lookup(f"{base[k:]}_{sub}")
+            head = names.lookup(base[:k]) or names.split(base[:k])
+            if last is not None and head:
+                heads = [(0, head)] if isinstance(head, Resolved) else head
+                return [_resolved_tok(r, pos + off, names) for off, r in heads] + [_resolved_tok(last, pos + k, names)]
+    if called and len(canonical(raw)) > 1:
+        raise ParseError(f"unknown function {raw!r}", kind="unknown-function", position=pos,
+                         known=names.known_functions())
+    raise ParseError(f"unknown symbol {raw!r}", kind="unknown-symbol", position=pos, known=names.known_symbols())
