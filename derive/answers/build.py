@@ -24,11 +24,10 @@ from typing import Callable
 
 import sympy as sp
 from lark import Token, Tree
-from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ..functions import sigmoid
-from ..ops import Dot, Softmax
+from ..ops import Diag, Dot, Elementwise, Softmax
 from .errors import ParseError
 from .tokens import MAX_EXPONENT, MAX_POWER_BITS, MAX_TREE_DEPTH
 
@@ -292,15 +291,13 @@ class Builder:
         square = shape is not None and shape[0] == shape[1]
         column = shape is not None and shape[1] == 1
         if func in ENTRYWISE:
-            return ENTRYWISE[func](x) if shape is None else ElementwiseApplyFunction(ENTRYWISE[func], x)
+            return ENTRYWISE[func](x) if shape is None else Elementwise(ENTRYWISE[func], x)
         if func == "sqrt":
             return sp.sqrt(x) if shape is None else sp.HadamardPower(x, sp.S.Half)
         if func == "softmax" and column:
             return Softmax(x)
         if func == "diag" and column:
-            return sp.DiagMatrix(x)
-        if func == "diag" and square:
-            return sp.DiagonalOf(x)
+            return Diag(x)
         if func == "norm":
             if shape is None:
                 return sp.Abs(x)
@@ -319,7 +316,7 @@ class Builder:
                 return x
             if square:
                 return sp.Determinant(x)
-        needs = {"softmax": "a column vector", "diag": "a column vector or a square matrix",
+        needs = {"softmax": "a column vector", "diag": "a column vector",
                  "norm": "a vector", "inv": "a square matrix", "det": "a square matrix"}[func]
         raise ParseError(f"{spelled} needs {needs}, got {describe_shape(shape)}", kind="unsupported", position=pos)
 

@@ -17,7 +17,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence, precedence_traditi
 from sympy.printing.str import StrPrinter
 
 from ..functions import sigmoid
-from ..ops import Dot
+from ..ops import Dot, Elementwise
 
 __all__ = ["plain_echo", "latex_echo"]
 
@@ -45,8 +45,13 @@ def _entry_indices(expr: sp.MatrixElement) -> list[sp.Basic]:
     return [i] if parent.shape[1] == 1 else [i, j]
 
 
-def _elementwise_func(expr: ElementwiseApplyFunction) -> type:
-    return expr.function.expr.func if isinstance(expr.function, sp.Lambda) else expr.function
+def _elementwise_func(expr: Elementwise | ElementwiseApplyFunction) -> type:
+    func = expr.args[0]
+    return func.expr.func if isinstance(func, sp.Lambda) else func
+
+
+def _elementwise_arg(expr: Elementwise | ElementwiseApplyFunction) -> sp.Basic:
+    return expr.args[1]
 
 
 class PlainEcho(StrPrinter):
@@ -82,7 +87,7 @@ class PlainEcho(StrPrinter):
         if scalar is not None:
             return self._print(scalar)
         coeff, mats = expr.as_coeff_matrices()
-        body = " @ ".join(self.parenthesize(m, PRECEDENCE["Mul"], strict=True) for m in mats)
+        body = self._chain(mats, " @ ", bare_first=True)
         if coeff == 1:
             return body
         if coeff.could_extract_minus_sign():
@@ -92,8 +97,15 @@ class PlainEcho(StrPrinter):
     def _print_OneMatrix(self, expr):
         return "1"
 
+    def _chain(self, factors, op: str, *, bare_first: bool = False) -> str:
+        # Any product inside another is parenthesised, (A @ b)*c, for the reader's sake; the
+        # parser reads products left to right, so only a later one would need it.
+        first, *rest = factors
+        return op.join([self.parenthesize(first, PRECEDENCE["Mul"], strict=bare_first)]
+                       + [self.parenthesize(f, PRECEDENCE["Mul"]) for f in rest])
+
     def _print_HadamardProduct(self, expr):
-        return "*".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True) for a in expr.args)
+        return self._chain(expr.args, "*")
 
     def _print_HadamardPower(self, expr):
         base, exp = expr.args
@@ -115,8 +127,7 @@ class PlainEcho(StrPrinter):
     def _print_Dot(self, expr):
         # uᵀv printed as the row uᵀ times v, so (Σ⁻¹μ)ᵀμ reads μ.T @ Sigma^-1 @ μ.
         a, b = expr.args
-        return "%s @ %s" % (self.parenthesize(a.T, PRECEDENCE["Mul"], strict=True),
-                            self.parenthesize(b, PRECEDENCE["Mul"], strict=True))
+        return self._chain([a.T, b], " @ ", bare_first=True)
 
     def _print_Softmax(self, expr):
         return "softmax(%s)" % self._print(expr.args[0])
@@ -124,13 +135,12 @@ class PlainEcho(StrPrinter):
     def _print_sigmoid(self, expr):
         return "sigma(%s)" % self._print(expr.args[0])
 
-    def _print_ElementwiseApplyFunction(self, expr):
-        return "%s(%s)" % (_PLAIN_NAMES[_elementwise_func(expr)], self._print(expr.expr))
+    def _print_Elementwise(self, expr):
+        return "%s(%s)" % (_PLAIN_NAMES[_elementwise_func(expr)], self._print(_elementwise_arg(expr)))
+
+    _print_ElementwiseApplyFunction = _print_Elementwise
 
     def _print_DiagMatrix(self, expr):
-        return "diag(%s)" % self._print(expr.args[0])
-
-    def _print_DiagonalOf(self, expr):
         return "diag(%s)" % self._print(expr.args[0])
 
     def _print_Determinant(self, expr):
@@ -190,13 +200,13 @@ class LatexEcho(LatexPrinter):
     def _print_DiagMatrix(self, expr):
         return r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0])
 
-    _print_DiagonalOf = _print_DiagMatrix
-
-    def _print_ElementwiseApplyFunction(self, expr):
-        func = _elementwise_func(expr)
+    def _print_Elementwise(self, expr):
+        func, arg = _elementwise_func(expr), self._print(_elementwise_arg(expr))
         if func is sp.Abs:
-            return r"\left|%s\right|" % self._print(expr.expr)
-        return r"%s\left(%s\right)" % (_LATEX_NAMES[func], self._print(expr.expr))
+            return r"\left|%s\right|" % arg
+        return r"%s\left(%s\right)" % (_LATEX_NAMES[func], arg)
+
+    _print_ElementwiseApplyFunction = _print_Elementwise
 
     def _print_MatrixElement(self, expr):
         parent = expr.args[0]
