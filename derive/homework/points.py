@@ -353,6 +353,8 @@ def format_value(v: Any, digits: int = 8) -> str:
         return "[" + ", ".join("[" + ", ".join(format_value(x, digits) for x in row) + "]" for row in v.tolist()) + "]"
     if isinstance(v, sp.Basic):
         return sp.sstr(v) if v.is_Rational else mpmath.nstr(mpmath.mpf(sp.N(v, 30)), digits)
+    if mpmath.isint(v) and abs(v) < 10 ** digits:
+        return str(int(v))  # labels and one-hot entries print as 0 and 1
     return mpmath.nstr(v, digits)
 
 
