@@ -27,7 +27,7 @@ from .latex import LecturePrinter, latex
 from .layout import break_terms, width_em
 from .text import escape, prose
 
-__all__ = ["Figure", "Section", "badge", "relation_symbol", "assumption_latex", "chain_display",
+__all__ = ["Figure", "Section", "badge", "relation_symbol", "assumption_latex", "chain_display", "claims_display",
            "theorem_box", "section", "standalone", "lecture_notes", "overall"]
 
 # The text block is 16 cm wide (≈ 41 em at 11 pt); a step's note takes a third of it.
@@ -184,6 +184,23 @@ def chain_display(derivation: Derivation, indices: Sequence[int],
     return "%s\n\\begin{align*}\n%s\n\\end{align*}" % (setup, body.rstrip("\\ \n"))
 
 
+def claims_display(claims: Sequence[tuple[Relational, str, StepResult | None]], first_number: int = 1,
+                   printer: LecturePrinter | None = None) -> str:
+    """Independent claims, each ``lhs = rhs`` with its justification and badge, as an ``align*``."""
+    printer = printer or LecturePrinter()
+    rows = []
+    for n, (claim, why, result) in enumerate(claims):
+        lhs = printer.doprint(claim.lhs)
+        note = _note(first_number + n, why, result)
+        lines = break_terms(claim.rhs, TEXT_EM - NOTE_EM - 4.0 - width_em(lhs), printer)
+        width = r"\dimexpr\linewidth-\notewidth-6em\relax"
+        rows.append(r"%s &%s %s \tag*{%s}" % (_fit(lhs, r"0.3\linewidth"), relation_symbol(type(claim)),
+                                              _fit(lines[0], width), note))
+        rows.extend(r"&\quad %s" % _fit(line, width) for line in lines[1:])
+    body = " \\\\\n".join(rows)
+    return "\\setlength{\\notewidth}{%.1fem}\n\\begin{align*}\n%s\n\\end{align*}" % (NOTE_EM, body)
+
+
 def _concludes(derivation: Derivation, indices: Sequence[int]) -> int | None:
     """Which relation of the statement the chain concludes (its index), if any."""
     rel = type(derivation.steps[indices[0]].claim)
@@ -254,8 +271,9 @@ def section(item: Section, *, heading: str | None = "section") -> str:
     if len(results) != len(d.steps):
         raise ValueError(f"{d.name}: {len(results)} verification results for {len(d.steps)} steps")
     printer = LecturePrinter()
-    head = r"\%s{%s}" % (heading, escape(d.title)) if heading else ""
-    parts = [head + r"\label{sec:%s}" % d.name, r"\derivationname{%s}" % escape(d.name) if heading else "",
+    # A handout (no heading) has no cross-references, so that one LaTeX pass builds it.
+    head = r"\%s{%s}\label{sec:%s}" % (heading, escape(d.title), d.name) if heading else ""
+    parts = [head, r"\derivationname{%s}" % escape(d.name) if heading else "",
              theorem_box(d, printer), _assumptions(d)]
     parts.extend(r"\paragraph{Remark.} " + prose(note) for note in d.notes)
     chains = d.chains()
@@ -327,11 +345,13 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 
 
 def _document(body: str, title: str, subtitle: str, toc: bool = False) -> str:
-    head = PREAMBLE + "\\hypersetup{pdftitle={%s}}\n\\begin{document}\n" % title
+    # Without a table of contents there is nothing to cross-reference: \nofiles writes no .aux,
+    # so latexmk sees nothing new and one LaTeX pass makes the PDF.
+    files = "" if toc else "\\nofiles\n"
+    head = PREAMBLE + files + "\\hypersetup{pdftitle={%s}}\n\\begin{document}\n" % title
     top = ("\\begin{center}\n{\\LARGE\\bfseries %s}\\par\\medskip\n{\\large %s}\n\\end{center}\n"
            % (title, subtitle))
-    contents = "\\tableofcontents\n\\clearpage\n" if toc else ""
-    return head + top + contents + body + "\n\\end{document}\n"
+    return head + top + body + "\n\\end{document}\n"
 
 
 _HOW_TO_READ = (r"Every step below was checked by machine, and its badge says how: "
@@ -371,12 +391,13 @@ def lecture_notes(items: Sequence[Section], appendices: Sequence[str] = ()) -> s
     ``appendices`` are LaTeX sections (the errata, the numeric experiments) placed after
     the derivations.
     """
-    intro = ("\\section*{About these notes}\n"
+    intro = ("\\subsection*{About these notes}\n"
              "These notes derive every result of the lecture \\emph{Logistic Regression \\& Neural Networks} "
              "(S.\\ Saremi, September 19, 2024) as a chain of small steps. "
              "No step was typed by hand: the statements, the steps and their verdicts all come from "
              "the derivations of \\textsf{derive-toolkit}, and the figures are computed from the "
-             "derived formulas.\n\n" + _HOW_TO_READ + "\n\n" + overview_table(items) + "\n\\clearpage\n")
+             "derived formulas.\n\n" + _HOW_TO_READ + "\n\n" + overview_table(items)
+             + "\n\\tableofcontents\n\\clearpage\n")
     body = intro + "\n\n".join(section(item) + "\n\\clearpage" for item in items)
     if appendices:
         body += "\n\n" + "\n\n".join(appendices)

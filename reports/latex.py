@@ -102,9 +102,11 @@ class LecturePrinter(LatexPrinter):
         Terms with vectors or matrices come before plain scalars, and a sum does not open
         with a minus sign when it has a positive term to open with.
         """
-        terms = sorted(super()._as_ordered_terms(expr, order=order), key=lambda t: not t.has(sp.MatrixSymbol))
+        kind = lambda t: not t.has(sp.MatrixSymbol)  # noqa: E731
+        terms = sorted(super()._as_ordered_terms(expr, order=order), key=kind)
         if terms and _negative(terms[0]):
-            first = next((i for i, t in enumerate(terms) if not _negative(t)), None)
+            # only a term of the same kind may open instead: −½μᵀΣ⁻¹μ + log π stays as it is
+            first = next((i for i, t in enumerate(terms) if not _negative(t) and kind(t) == kind(terms[0])), None)
             if first is not None:
                 terms.insert(0, terms.pop(first))
         return terms
@@ -236,6 +238,23 @@ class LecturePrinter(LatexPrinter):
 
     def _print_Diag(self, expr: Any) -> str:
         return r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        # −½ μᵀΣ⁻¹μ rather than −(μᵀΣ⁻¹μ)/2: a fractional coefficient of a product or a
+        # quadratic form stays in front (a single symbol keeps z/2).
+        coeff, rest = expr.as_coeff_Mul()
+        if (coeff.is_Rational and not coeff.is_Integer and not rest.is_Atom and not isinstance(rest, sp.Add)
+                and sp.fraction(rest)[1] == 1):
+            sign = "- " if coeff < 0 else ""
+            return r"%s\frac{%d}{%d} %s" % (sign, abs(coeff.p), coeff.q, self._print(rest))
+        return super()._print_Mul(expr)
+
+    def _print_ExpBase(self, expr: sp.Basic, exp: str | None = None) -> str:
+        # e^{…} for a short exponent; a long one (a quadratic form) reads better as exp(…).
+        arg = expr.args[0]
+        if arg.has(sp.MatrixSymbol) or sp.count_ops(arg) > 4:
+            return self._do_exponent(r"\exp\left(%s\right)" % self._print(arg), exp)
+        return super()._print_ExpBase(expr, exp)
 
     # -- scalar functions ------------------------------------------------------------------
     def _print_sigmoid(self, expr: sigmoid, exp: str | None = None) -> str:

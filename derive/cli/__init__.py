@@ -20,6 +20,7 @@ __all__ = ["main", "COMMAND_MODULES", "UsageError"]
 #: Sub-command modules, in the order ``derive --help`` lists them.
 COMMAND_MODULES = (
     "derive.cli.derivations",
+    "derive.cli.report",
 )
 
 

@@ -1,0 +1,173 @@
+"""The lecture's slips, and machine-checked evidence that each one is harmless.
+
+Two slips are known in the transcribed lecture (see its header):
+
+1. the Gaussian normaliser is written ``1/((2π)^{d/2}|Σ|)`` where the density has
+   ``|Σ|^{1/2}``;
+2. in ``a_k = (Σ⁻¹μ_k)ᵀx − ½μ_kᵀΣ⁻¹μ_k + log P(k)`` both braces are labelled θ, where the
+   second (the constant term) is the class intercept θ_{0,k}.
+
+Each erratum shows the lecture's form and the correct one, and then claims that settle it,
+verified here with ``derive.verify_claim`` and shown with their badges, next to the steps of
+the lecture's derivations that already cover the point (``lda-softmax``,
+``softmax-properties``) when those are present.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import sympy as sp
+from sympy.core.relational import Relational
+
+from derive.assumptions import Assumption, Positive, Real, Simplex, SymmetricPositiveDefinite
+from derive.ops import Dot, Grad
+from derive.step import Derivation
+from derive.symbols import P, Sigma, d, mu0, mu1, pi0, pi1, x
+from derive.verify import StepResult, verify_claim
+
+from .document import claims_display
+from .latex import LecturePrinter, latex
+from .text import prose
+
+__all__ = ["Erratum", "ERRATA", "errata_section", "verify_erratum", "verify_errata"]
+
+Results = Mapping[str, tuple[Derivation, Sequence[StepResult]]]
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """One slip: what the lecture writes, what is meant, why it is harmless, and the checks."""
+
+    title: str
+    lecture: sp.Basic          # the lecture's expression, as written
+    correct: sp.Basic          # what it should be
+    lhs: str                   # LaTeX of what both expressions are (e.g. p(x|k))
+    why: str                   # prose
+    claims: tuple[tuple[Relational, str, tuple[Assumption, ...]], ...]
+    related: tuple[str, ...] = ()   # derivations whose steps cover the point
+
+
+# Symbols of the errata.  The normaliser is checked for any dimension, as a positive real d,
+# and |Σ| enters only as a positive number: a determinant of a positive-definite matrix.
+_dim = sp.Symbol("d", positive=True)
+_det = sp.Symbol("D_Sigma", positive=True)     # printed as |Σ|
+_c = sp.Symbol("c", positive=True)             # any normaliser shared by the classes
+_q = sp.symbols("q_1:4", real=True)            # the exponents −½(x − μ_k)ᵀΣ⁻¹(x − μ_k), k = 1, 2, 3
+_pri = sp.symbols("pi_1:4", positive=True)     # the priors P(k)
+_mu_k = sp.MatrixSymbol("mu_k", d, 1)
+_pi_k = sp.Symbol("pi_k", positive=True)
+#: How the errata's stand-in symbols print.
+SYMBOL_NAMES = {_det: r"\left|\boldsymbol{\Sigma}\right|"}
+
+
+def _density(mu: sp.Basic, power: sp.Expr) -> sp.Expr:
+    """exp(−½(x − μ)ᵀΣ⁻¹(x − μ)) / ((2π)^{d/2} |Σ|^power), held as the lecture writes it."""
+    quad = Dot(x - mu, sp.MatMul(P, x - mu))
+    norm = sp.Mul((2 * sp.pi) ** (d / 2), sp.Determinant(Sigma) ** power, evaluate=False)
+    return sp.Mul(sp.Pow(norm, -1, evaluate=False), sp.exp(-quad / 2), evaluate=False)
+
+
+def _posterior(normaliser: sp.Expr, k: int) -> sp.Expr:
+    """Bayes' rule for class k of three, each density c·e^{q_j}: π_k c e^{q_k} / Σ_j π_j c e^{q_j}."""
+    terms = [pr * normaliser * sp.exp(q) for pr, q in zip(_pri, _q)]
+    return terms[k] / sp.Add(*terms)
+
+
+def _log_normaliser(power: sp.Expr) -> sp.Expr:
+    """log of 1/((2π)^{d/2}|Σ|^power), the normaliser's share of every a_k."""
+    return sp.log(1 / ((2 * sp.pi) ** (_dim / 2) * _det ** power))
+
+
+_LINEAR = Dot(sp.MatMul(P, _mu_k), x)
+_CONSTANT = -Dot(_mu_k, sp.MatMul(P, _mu_k)) / 2 + sp.log(_pi_k)
+
+ERRATA: tuple[Erratum, ...] = (
+    Erratum(
+        title="The Gaussian normaliser: |Σ| is written for |Σ|^{1/2}",
+        lecture=_density(_mu_k, 1),
+        correct=_density(_mu_k, sp.S.Half),
+        lhs=r"P(\mathbf{x}\,|\,k)",
+        why=("The normaliser is the same for every class k. In Bayes' rule it is a common factor of the "
+             "numerator and of every term of the denominator, and cancels; in the logits a_k it is the same "
+             "additive constant for every k. Either power of |Σ| gives the same posterior. Below, q_k stands "
+             "for the exponent of class k."),
+        claims=(
+            (sp.Eq(_posterior(_c, 0), _posterior(1, 0), evaluate=False),
+             "Bayes' rule for K = 3 classes: a normaliser c > 0 shared by every class cancels",
+             (Positive(_c, *_pri), Real(*_q))),
+            (sp.Eq(_log_normaliser(1) - _log_normaliser(sp.S.Half), -sp.log(_det) / 2, evaluate=False),
+             "in a_k the two normalisers differ by −½ log|Σ|, the same for every class, which the softmax "
+             "ignores (shift invariance)",
+             (Positive(_det, _dim),)),
+        ),
+        related=("lda-softmax", "softmax-properties"),
+    ),
+    Erratum(
+        title="The constant term of a_k is θ_{0,k}, not θ",
+        lecture=sp.Symbol(r"theta"),
+        correct=sp.Symbol("theta_0,k"),
+        lhs=r"-\tfrac{1}{2}\boldsymbol{\mu}_{k}^{\top}\boldsymbol{\Sigma}^{-1}\boldsymbol{\mu}_{k} + \log P(k)",
+        why=("In a_k = θ_kᵀx + θ_{0,k} the vector θ_k = Σ⁻¹μ_k multiplies x and the scalar θ_{0,k} does not "
+             "depend on x: it is the class-k intercept. The lecture labels both braces θ; the second is θ_{0,k}. "
+             "The gradients below separate the two: only the first brace depends on x."),
+        claims=(
+            (sp.Eq(Grad(_LINEAR + _CONSTANT, x), sp.MatMul(P, _mu_k), evaluate=False),
+             "the gradient of a_k in x is θ_k = Σ⁻¹μ_k: the first brace is θ_kᵀx",
+             (SymmetricPositiveDefinite(P), Positive(_pi_k))),
+            (sp.Eq(Grad(_CONSTANT, x), sp.ZeroMatrix(d, 1), evaluate=False),
+             "the second brace does not depend on x: it is the intercept θ_{0,k}",
+             (SymmetricPositiveDefinite(P), Positive(_pi_k))),
+        ),
+        related=("lda-softmax",),
+    ),
+)
+
+
+def verify_erratum(erratum: Erratum) -> list[StepResult]:
+    """Verify the claims of one erratum (seeded, like every verification)."""
+    return [verify_claim(claim, assumptions, seed=100 * i) for i, (claim, _, assumptions) in enumerate(erratum.claims)]
+
+
+def verify_errata() -> list[list[StepResult]]:
+    """The results of every erratum's claims, in the order of ``ERRATA``."""
+    return [verify_erratum(e) for e in ERRATA]
+
+
+def _related(names: Sequence[str], results: Results) -> str:
+    present = [n for n in names if n in results]
+    if not present:
+        return ""
+    refs = []
+    for n in present:
+        d, rs = results[n]
+        proved = sum(r.proved for r in rs)
+        refs.append(r"\hyperref[sec:%s]{%s} (%d of %d steps proved)" % (n, prose(d.title), proved, len(rs)))
+    return r"The lecture's derivations make the same point: " + "; ".join(refs) + "."
+
+
+def errata_section(results: Results, checks: Sequence[Sequence[StepResult]] | None = None) -> str:
+    """The errata as a LaTeX section, each with its verified claims.
+
+    ``results`` maps derivation names to (derivation, results) for the cross-references;
+    ``checks`` are the errata's own results from ``verify_errata`` (computed here if None).
+    """
+    if checks is None:
+        checks = verify_errata()
+    parts = [r"\section{Lecture errata}\label{sec:errata}",
+             "The transcribed lecture has two slips. Neither changes a result; the claims under each are "
+             "checked by the same verifier as the derivations."]
+    number = 1
+    for k, (e, e_checks) in enumerate(zip(ERRATA, checks), start=1):
+        parts.append(r"\subsection*{%d.\ %s}" % (k, prose(e.title)))
+        parts.append(r"The lecture writes" + "\n" + r"\[ %s = %s, \]" % (e.lhs, latex(e.lecture))
+                     + "\nwhere it means\n" + r"\[ %s = %s. \]" % (e.lhs, latex(e.correct)))
+        parts.append(prose(e.why))
+        parts.append(claims_display([(c, why, r) for (c, why, _), r in zip(e.claims, e_checks)], number,
+                                    LecturePrinter({"symbol_names": SYMBOL_NAMES})))
+        number += len(e_checks)
+        related = _related(e.related, results)
+        if related:
+            parts.append(related)
+    return "\n\n".join(parts)

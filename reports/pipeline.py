@@ -1,0 +1,140 @@
+"""The whole report pipeline: verify once, draw the figures, write the LaTeX, build the PDFs.
+
+``write_reports(derivations, outdir)`` writes ``NAME.tex`` for each derivation and, with
+``notes=True``, ``lecture-notes.tex`` for all of them; the figures go to ``outdir/figures``.
+Each derivation is verified exactly once, and the same results feed the handout and the
+lecture notes.  The independent jobs (verifying each derivation, checking the errata,
+drawing the figures) run side by side in worker processes, longest first; ``build`` then
+turns the ``.tex`` files into PDFs two at a time, the lecture notes first.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from derive.step import Derivation
+from derive.verify import StepResult
+
+from . import document
+from .build import build_many
+
+__all__ = ["verify_all", "write_reports", "Written", "build", "NOTES_NAME", "FIGURE_DIR", "WORKERS"]
+
+NOTES_NAME = "lecture-notes"
+FIGURE_DIR = "figures"
+#: Worker processes: pdflatex and SymPy each keep one core busy.
+WORKERS = min(2, os.cpu_count() or 1)
+
+# Set before the worker processes fork, so that each finds its derivation by index without
+# pickling SymPy expressions.
+_PENDING: Sequence[Derivation] = ()
+
+
+def _verify_one(index: int) -> list[StepResult]:
+    return _PENDING[index].verify()
+
+
+class _Inline(Executor):
+    """Runs each job on submission: the fallback where processes cannot be forked."""
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def _executor(workers: int) -> Executor:
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    return _Inline()
+
+
+def verify_all(derivations: Sequence[Derivation], workers: int = WORKERS) -> list[list[StepResult]]:
+    """``d.verify()`` for each derivation, over ``workers`` processes."""
+    return _run(derivations, workers, None, False)[0]
+
+
+def _run(derivations: Sequence[Derivation], workers: int, figure_dir: Path | None,
+         errata: bool) -> tuple[list[list[StepResult]], dict, list | None]:
+    """Verify every derivation, draw the figures and check the errata, side by side."""
+    global _PENDING
+    _PENDING = tuple(derivations)
+    try:
+        with _executor(workers) as pool:
+            figures = errata_checks = None
+            if figure_dir is not None:
+                from .figures import make_figures
+
+                figures = pool.submit(make_figures, figure_dir, [d.name for d in derivations])
+            if errata:
+                from .errata import verify_errata
+
+                errata_checks = pool.submit(verify_errata)
+            # Longest first (by steps), so the workers finish together.
+            order = sorted(range(len(derivations)), key=lambda i: -len(derivations[i].steps))
+            futures = {i: pool.submit(_verify_one, i) for i in order}
+            results = [futures[i].result() for i in range(len(derivations))]
+            return (results, figures.result() if figures else {},
+                    errata_checks.result() if errata_checks else None)
+    finally:
+        _PENDING = ()
+
+
+@dataclass
+class Written:
+    """What ``write_reports`` wrote: the .tex files, and the sections (with their results)."""
+
+    tex: list[Path] = field(default_factory=list)
+    sections: list[document.Section] = field(default_factory=list)
+
+
+def write_reports(derivations: Sequence[Derivation], outdir: Path | str, *, notes: bool = False,
+                  results: Sequence[list[StepResult]] | None = None, figures: bool = True,
+                  workers: int = WORKERS) -> Written:
+    """Write ``outdir/NAME.tex`` for each derivation (and ``lecture-notes.tex`` if ``notes``).
+
+    ``results`` may be passed in (one list per derivation) to skip verification; otherwise
+    each derivation is verified here, once.  The lecture notes end with the lecture errata
+    and, where the numeric package is present, the numeric experiments.
+    """
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    figure_dir = outdir / FIGURE_DIR if figures else None
+    if results is None:
+        results, drawn, checks = _run(derivations, workers, figure_dir, notes)
+    else:
+        if len(results) != len(derivations):
+            raise ValueError(f"{len(results)} result lists for {len(derivations)} derivations")
+        _, drawn, checks = _run((), workers, figure_dir, notes)
+    written = Written()
+    for d, rs in zip(derivations, results):
+        figs = [document.Figure(f"{FIGURE_DIR}/{name}", caption) for name, caption in drawn.get(d.name, [])]
+        item = document.Section(d, list(rs), figs)
+        written.sections.append(item)
+        path = outdir / f"{d.name}.tex"
+        path.write_text(document.standalone(item), encoding="utf-8")
+        written.tex.append(path)
+    if notes:
+        from .errata import errata_section
+
+        appendices = [errata_section({d.name: (d, rs) for d, rs in zip(derivations, results)}, checks)]
+        if figures:
+            from .numeric_report import numeric_section
+
+            appendices.append(numeric_section(outdir / FIGURE_DIR, FIGURE_DIR))
+        path = outdir / f"{NOTES_NAME}.tex"
+        path.write_text(document.lecture_notes(written.sections, [a for a in appendices if a]), encoding="utf-8")
+        written.tex.append(path)
+    return written
+
+
+def build(tex: Sequence[Path], workers: int = WORKERS) -> list[Path]:
+    """The PDFs of ``tex`` (see ``reports.build.build_many``); the lecture notes start first."""
+    ordered = sorted(tex, key=lambda p: p.stem != NOTES_NAME)
+    pdfs = dict(zip(ordered, build_many(ordered, workers)))
+    return [pdfs[t] for t in tex]
