@@ -87,7 +87,7 @@ class PlainEcho(StrPrinter):
         if scalar is not None:
             return self._print(scalar)
         coeff, mats = expr.as_coeff_matrices()
-        body = self._chain(mats, " @ ", bare_first=True)
+        body = self._chain(mats, " @ ")
         if coeff == 1:
             return body
         if coeff.could_extract_minus_sign():
