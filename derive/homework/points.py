@@ -352,10 +352,26 @@ def format_value(v: Any, digits: int = 8) -> str:
             return "[" + ", ".join(format_value(x, digits) for x in v.data) + "]"
         return "[" + ", ".join("[" + ", ".join(format_value(x, digits) for x in row) + "]" for row in v.tolist()) + "]"
     if isinstance(v, sp.Basic):
-        return sp.sstr(v) if v.is_Rational else mpmath.nstr(mpmath.mpf(sp.N(v, 30)), digits)
+        if v.is_Rational:
+            return _decimal(v)
+        return mpmath.nstr(mpmath.mpf(sp.N(v, 30)), digits)
     if mpmath.isint(v) and abs(v) < 10 ** digits:
         return str(int(v))  # labels and one-hot entries print as 0 and 1
     return mpmath.nstr(v, digits)
+
+
+def _decimal(r: sp.Rational) -> str:
+    """A rational as a terminating decimal when it is one (−0.25), else as a fraction (1/3)."""
+    if r.q == 1:
+        return str(r.p)
+    q = int(r.q)
+    for f in (2, 5):
+        while q % f == 0:
+            q //= f
+    if q != 1 or r.q > 10 ** 6:
+        return sp.sstr(r)
+    text = f"{mpmath.mpf(int(r.p)) / int(r.q)}"
+    return mpmath.nstr(mpmath.mpf(int(r.p)) / int(r.q), 12) if "e" not in text else sp.sstr(r)
 
 
 def describe_point(target: Target, point: Point) -> dict[str, str]:
