@@ -21,6 +21,7 @@ __all__ = ["main", "COMMAND_MODULES", "UsageError"]
 COMMAND_MODULES = (
     "derive.cli.derivations",
     "derive.cli.report",
+    "derive.cli.check",
 )
 
 

@@ -163,6 +163,7 @@ class Checker:
         self.key_compiled, self.key_values = self._reference(target.key)
         self._exact_cache: dict[tuple[sp.Basic, str], Any] = {}
         self._symbolic_cache: dict[tuple[sp.Basic, str], Any] = {}
+        self._labels = ("your answer", "the right answer")
 
     # --- preparing expressions --------------------------------------------------------------
 
@@ -201,7 +202,7 @@ class Checker:
     # --- the comparison ----------------------------------------------------------------------
 
     def compare(self, answer: sp.Basic, reference: sp.Basic | None = None, *, seconds: float = 4.5,
-                use_modulo: bool = True) -> Outcome:
+                use_modulo: bool = True, labels: tuple[str, str] = ("your answer", "the right answer")) -> Outcome:
         """Compare ``answer`` with ``reference`` (the key by default) under a wall-clock budget."""
         deadline = _Deadline(seconds)
         ref_expr = self.target.key if reference is None else reference
@@ -209,6 +210,7 @@ class Checker:
         compiled = _Compiled(answer, self.target_shape(answer))
         modulo = bool(self.target.modulo) and use_modulo
 
+        self._labels = labels
         found = self._numeric(compiled, ref_values, modulo)
         if found.status == "different":
             return found
@@ -217,7 +219,7 @@ class Checker:
 
         a_norm, r_norm = self.normalise(answer), self.normalise(ref_expr)
         if a_norm == r_norm:
-            return Outcome("equal", "identical to the key once the bindings are used", points=found.points,
+            return Outcome("equal", "identical once the bindings are used", points=found.points,
                            residual=found.residual)
         try:
             proof = self._prove(a_norm, r_norm, shift, deadline, QUICK_TIERS, QUICK_SECONDS)
@@ -259,7 +261,7 @@ class Checker:
                 try:
                     value = compiled.run(point.env, NUMERIC)
                 except Undefined as exc:
-                    first_bad = first_bad or (k, f"your answer is undefined there ({exc}), the right answer is not")
+                    first_bad = first_bad or (k, f"{self._labels[0]} is undefined there ({exc}), {self._labels[1]} is not")
                     continue
                 if len(values) < N_MATCH:
                     values[k] = value
@@ -281,7 +283,7 @@ class Checker:
                 if twin is not None and twin in diffs and first_bad is None:
                     drift = max(abs(u - v) for u, v in zip(delta, diffs[twin]))
                     if drift > bound:
-                        first_bad = (k, "your answer minus the right one changes when only "
+                        first_bad = (k, f"{self._labels[0]} minus {self._labels[1]} changes when only "
                                         f"{self._modulo_names()} change, so the difference depends on k; "
                                         + self._values_text(value, ref))
         if first_bad is not None:
@@ -324,10 +326,10 @@ class Checker:
                 return j
         return None
 
-    @staticmethod
-    def _values_text(value: Any, ref: Any) -> str:
+    def _values_text(self, value: Any, ref: Any) -> str:
         gap = max(abs(u - v) for u, v in zip(_entries(value), _entries(ref)))
-        return (f"there your answer is {format_value(value, 6)} and the right answer is {format_value(ref, 6)} "
+        mine, theirs = self._labels
+        return (f"there {mine} is {format_value(value, 6)} and {theirs} is {format_value(ref, 6)} "
                 f"(they differ by {mpmath.nstr(gap, 3)})")
 
     # --- 2. proofs -----------------------------------------------------------------------------
@@ -431,7 +433,7 @@ class Checker:
             except Undefined as exc:
                 return Outcome("different", f"exact evaluation at {point.origin}",
                                counterexample=describe_point(self.target, point),
-                               detail=f"your answer is undefined there ({exc}), the right answer is not")
+                               detail=f"{self._labels[0]} is undefined there ({exc}), {self._labels[1]} is not")
             except (TooBig, Unsupported):
                 unknown += 1
                 continue
@@ -451,7 +453,7 @@ class Checker:
                 bad = next(c for c, v in zip(diff, verdicts) if v is False)
                 return Outcome("different", f"exact evaluation at {point.origin}",
                                counterexample=describe_point(self.target, point),
-                               detail=f"there your answer and the right one differ by exactly {_short(bad)} "
+                               detail=f"there {self._labels[0]} and {self._labels[1]} differ by exactly {_short(bad)} "
                                       f"(≈ {mpmath.nstr(mpmath.mpf(sp.N(bad, 15)), 3)}): a difference too small "
                                       "to see at random points, so it hides in a narrow region")
             if any(v is None for v in verdicts):
