@@ -156,7 +156,7 @@ def run_problem(args: argparse.Namespace) -> int:
         for name in target_names():
             try:
                 print(f"{name:<20}  {get_target(name).question}")
-            except LookupError as exc:
+            except ValueError as exc:
                 print(f"{name:<20}  (unavailable: {exc})")
         return 0
     try:

@@ -28,7 +28,7 @@ import sympy as sp
 from .evaluate import EXACT, NUMERIC, Env, Mat, TooBig, Undefined, Unsupported, compile_expr, shape_of
 from .points import Layout, _env_from, _exact_values, format_value, layout
 from .reading import ParseError, read
-from .targets import Target, UnknownTarget, get_target
+from .targets import Target, TargetUnavailable, UnknownTarget, get_target
 
 __all__ = ["Variant", "make_variant", "check_variant", "parse_numbers", "VARIANT_SIZES", "RTOL", "split_name"]
 
@@ -228,10 +228,10 @@ def check_variant(name: str, text: str, *, seconds: float = 5.0, rtol: float = R
     try:
         base, seed = split_name(name)
         variant = make_variant(base, seed)
-    except (UnknownTarget, ValueError) as exc:
-        return result(Verdict.INVALID, f"Invalid: {exc}.", method="unknown variant")
-    except LookupError as exc:
+    except TargetUnavailable as exc:
         return result(Verdict.UNDECIDED, f"Undecided: this target's answer key is not available here ({exc}).")
+    except ValueError as exc:
+        return result(Verdict.INVALID, f"Invalid: {exc}.", method="unknown variant")
     target = variant.target
     stripped = text.strip()
     try:

@@ -31,7 +31,7 @@ from ..ops import Diag, Dot, Elementwise, Softmax
 from .evaluate import shape_of
 
 __all__ = ["Target", "Binding", "Mistake", "SymbolDecl", "get_target", "target_names", "all_targets",
-           "PRIMARY_SIZES", "SECONDARY_SIZES", "UnknownTarget"]
+           "PRIMARY_SIZES", "SECONDARY_SIZES", "UnknownTarget", "TargetUnavailable"]
 
 #: The sizes of the main check: distinct, so that a transpose can never pass.
 PRIMARY_SIZES = {"d": 3, "K": 4, "m": 5}
@@ -41,6 +41,10 @@ SECONDARY_SIZES = {"d": 2, "K": 3, "m": 4}
 
 class UnknownTarget(ValueError):
     """A target name that the table does not have; the message lists the known ones."""
+
+
+class TargetUnavailable(ValueError):
+    """A known target whose answer key cannot be loaded (its derivation module is missing or broken)."""
 
 
 @dataclass(frozen=True)
@@ -132,11 +136,12 @@ def _key(module: str, constant: str) -> sp.Basic:
     try:
         mod = importlib.import_module(f"derive.derivations.{module}")
     except Exception as exc:  # noqa: BLE001 - any failure there disables only this target
-        raise LookupError(f"derive/derivations/{module}.py could not be imported ({type(exc).__name__}: {exc})") from exc
+        raise TargetUnavailable(f"derive/derivations/{module}.py could not be imported "
+                                f"({type(exc).__name__}: {exc})") from exc
     try:
         return getattr(mod, constant)
     except AttributeError:
-        raise LookupError(f"derive/derivations/{module}.py defines no {constant}") from None
+        raise TargetUnavailable(f"derive/derivations/{module}.py defines no {constant}") from None
 
 
 def _find(expr: sp.Basic, name: str, default: sp.Basic | None = None) -> sp.Basic:
@@ -145,7 +150,7 @@ def _find(expr: sp.Basic, name: str, default: sp.Basic | None = None) -> sp.Basi
         if getattr(atom, "name", None) == name:
             return atom
     if default is None:
-        raise LookupError(f"the key {sp.sstr(expr)} has no symbol named {name!r}")
+        raise TargetUnavailable(f"the key {sp.sstr(expr)} has no symbol named {name!r}")
     return default
 
 
@@ -616,7 +621,7 @@ def target_names() -> list[str]:
 def get_target(name: str) -> Target:
     """The target called ``name``; ``UnknownTarget`` (a ValueError) listing the known names otherwise.
 
-    A target whose derivation module cannot be loaded raises a LookupError naming that module.
+    A target whose derivation module cannot be loaded raises ``TargetUnavailable`` naming that module.
     """
     if name not in _BUILDERS:
         raise UnknownTarget(f"unknown target {name!r}; known: {', '.join(_BUILDERS)}")

@@ -31,7 +31,7 @@ from .equivalence import Checker, Outcome, checker, index_symbols
 from .evaluate import TooBig, Unsupported, shape_of
 from .mistakes import Diagnosis, describe_shape, diagnose, diagnose_shape
 from .reading import ParseError, read
-from .targets import Target, UnknownTarget, get_target, target_names
+from .targets import Target, TargetUnavailable, UnknownTarget, get_target, target_names
 
 __all__ = ["Verdict", "CheckResult", "check", "check_expr", "TIME_LIMIT", "clear_cache"]
 
@@ -125,7 +125,7 @@ def _check(target_name: str, text: str, start: float, seconds: float, cache: boo
         target = get_target(target_name)
     except UnknownTarget as exc:
         return _result(target_name, text, Verdict.INVALID, f"Invalid: {exc}.", method="unknown target")
-    except LookupError as exc:
+    except TargetUnavailable as exc:
         return _result(target_name, text, Verdict.UNDECIDED, f"Undecided: this target's answer key is not "
                        f"available here ({exc}).", method="no key")
     try:
