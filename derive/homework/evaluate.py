@@ -507,10 +507,21 @@ def _function_name(f: Any) -> str | None:
     return _FUNCTION_NAMES.get(f)
 
 
+def _sum(B, env, static):
+    body, var, lo, hi = static
+    total = None
+    for k in range(_size(env, lo), _size(env, hi) + 1):
+        inner = Env(env.scalars, env.mats, env.sizes, {**env.index, var: k})
+        value = body.run(inner, B)
+        total = value if total is None else _add(B, total, value)
+    return B.zero() if total is None else total
+
+
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, index_names: frozenset[str] = frozenset()) -> None:
         self.steps: list[tuple[Callable, tuple[int, ...], Any]] = []
         self.slots: dict[sp.Basic, int] = {}
+        self.index_names = index_names
 
     def emit(self, op: Callable, args: Sequence[int], static: Any = None) -> int:
         self.steps.append((op, tuple(args), static))
@@ -537,7 +548,7 @@ class _Compiler:
         if e in (sp.E, sp.pi):
             return self.emit(lambda B, env, c: B.constant(c), (), e)
         if isinstance(e, sp.Symbol):
-            if e.name in ("i", "j") and e.is_integer:
+            if e.name in self.index_names or (e.name in ("i", "j") and e.is_integer):
                 return self.emit(_leaf_index, (), e.name)
             return self.emit(_leaf_scalar, (), e.name)
         if isinstance(e, sp.MatrixSymbol):
@@ -601,6 +612,11 @@ class _Compiler:
             return self.emit(lambda B, env, s, *v: _logsumexp(B, *v), self._many(e.args))
         if isinstance(e, sp.Function) and type(e) in _FUNCTION_NAMES and len(e.args) == 1:
             return self.emit(lambda B, env, name, v: _apply(B, name, v), self._many(e.args), _FUNCTION_NAMES[type(e)])
+        if isinstance(e, sp.Sum) and len(e.limits) == 1:
+            var, lo, hi = e.limits[0]
+            inner = _Compiler(self.index_names | {var.name})
+            body = Program(inner.steps, inner.compile(e.function))
+            return self.emit(_sum, (), (body, var.name, lo, hi))
         if isinstance(e, sp.MatrixBase):
             return self.emit(_build, self._many(list(e)), e.shape)
         raise Unsupported(f"cannot evaluate {type(e).__name__}: {e}")
