@@ -612,10 +612,12 @@ class _Compiler:
             return self.emit(lambda B, env, s, *v: _logsumexp(B, *v), self._many(e.args))
         if isinstance(e, sp.Function) and type(e) in _FUNCTION_NAMES and len(e.args) == 1:
             return self.emit(lambda B, env, name, v: _apply(B, name, v), self._many(e.args), _FUNCTION_NAMES[type(e)])
-        if isinstance(e, sp.Sum) and len(e.limits) == 1:
-            var, lo, hi = e.limits[0]
-            inner = _Compiler(self.index_names | {var.name})
-            body = Program(inner.steps, inner.compile(e.function))
+        if isinstance(e, sp.Sum):
+            # Σ_i Σ_j f  is run as nested single sums, innermost limit first.
+            (var, lo, hi), rest = e.limits[-1], e.limits[:-1]
+            inner_expr = sp.Sum(e.function, *rest) if rest else e.function
+            inner = _Compiler(self.index_names | {v.name for v, *_ in e.limits})
+            body = Program(inner.steps, inner.compile(inner_expr))
             return self.emit(_sum, (), (body, var.name, lo, hi))
         if isinstance(e, sp.MatrixBase):
             return self.emit(_build, self._many(list(e)), e.shape)
