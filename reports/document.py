@@ -25,7 +25,7 @@ from derive.verify import StepResult, Verdict
 
 from .latex import LecturePrinter, latex
 from .layout import break_terms, width_em
-from .text import escape, prose
+from .text import escape, plain, prose
 
 __all__ = ["Figure", "Section", "badge", "relation_symbol", "assumption_latex", "chain_display", "claims_display",
            "theorem_box", "section", "standalone", "lecture_notes", "overall"]
@@ -129,6 +129,11 @@ def assumption_latex(assumption: A.Assumption) -> str:
     return form.format(joined)
 
 
+def title(text: str) -> str:
+    """A title: mathematics in the text, plain ASCII in the PDF's bookmarks."""
+    return r"\texorpdfstring{%s}{%s}" % (prose(text), plain(text))
+
+
 def _g(value: float) -> str:
     return ("%g" % value).replace("inf", r"\infty")
 
@@ -172,7 +177,7 @@ def chain_display(derivation: Derivation, indices: Sequence[int],
     fitting = [width_em(line) for _, _, lines, _ in laid_out for line in lines if width_em(line) <= budget]
     widest = max(fitting, default=budget)
     note_em = min(max(TEXT_EM - lhs_em - widest - 6.0, NOTE_EM), 0.5 * TEXT_EM)
-    math_width = r"\dimexpr\linewidth-%s\relax" % ("4em" if alone else "4em-\wd\lhsbox")
+    math_width = r"\dimexpr\linewidth-%s\relax" % ("4em" if alone else r"4em-\wd\lhsbox")
     rows = [r"\MoveEqLeft[2] %s \\" % lhs_tex] if alone else []
     for head, rel, lines, note in laid_out:
         rows.append((r"%s &%s %s \tag*{%s} \\" % (head, rel, _fit(lines[0], math_width), note)).lstrip())
@@ -272,7 +277,7 @@ def section(item: Section, *, heading: str | None = "section") -> str:
         raise ValueError(f"{d.name}: {len(results)} verification results for {len(d.steps)} steps")
     printer = LecturePrinter()
     # A handout (no heading) has no cross-references, so that one LaTeX pass builds it.
-    head = r"\%s{%s}\label{sec:%s}" % (heading, escape(d.title), d.name) if heading else ""
+    head = r"\%s{%s}\label{sec:%s}" % (heading, title(d.title), d.name) if heading else ""
     parts = [head, r"\derivationname{%s}" % escape(d.name) if heading else "",
              theorem_box(d, printer), _assumptions(d)]
     parts.extend(r"\paragraph{Remark.} " + prose(note) for note in d.notes)
@@ -310,6 +315,18 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[table]{xcolor}
 \usepackage[hidelinks]{hyperref}
 \allowdisplaybreaks[1]
+% text that reads back from the PDF (search, copy, pdftotext), big delimiters included
+\input{glyphtounicode}
+\pdfgentounicode=1
+\def\maptext#1#2{\pdfglyphtounicode{#1big}{#2}\pdfglyphtounicode{#1Big}{#2}%
+  \pdfglyphtounicode{#1bigg}{#2}\pdfglyphtounicode{#1Bigg}{#2}}
+\maptext{parenleft}{0028}\maptext{parenright}{0029}\maptext{bracketleft}{005B}
+\maptext{bracketright}{005D}\maptext{braceleft}{007B}\maptext{braceright}{007D}
+\maptext{radical}{221A}\maptext{slash}{002F}
+\pdfglyphtounicode{parenlefttp}{0028}\pdfglyphtounicode{parenrighttp}{0029}
+\pdfglyphtounicode{bracketlefttp}{005B}\pdfglyphtounicode{bracketrighttp}{005D}
+\pdfglyphtounicode{vextendsingle}{007C}\pdfglyphtounicode{vextenddouble}{2016}
+\pdfglyphtounicode{summationdisplay}{2211}\pdfglyphtounicode{summationtext}{2211}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5\baselineskip}
 \definecolor{provedc}{HTML}{1B7A3A}
@@ -344,11 +361,11 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 """
 
 
-def _document(body: str, title: str, subtitle: str, toc: bool = False) -> str:
+def _document(body: str, title: str, subtitle: str, toc: bool = False, pdf_title: str | None = None) -> str:
     # Without a table of contents there is nothing to cross-reference: \nofiles writes no .aux,
     # so latexmk sees nothing new and one LaTeX pass makes the PDF.
     files = "" if toc else "\\nofiles\n"
-    head = PREAMBLE + files + "\\hypersetup{pdftitle={%s}}\n\\begin{document}\n" % title
+    head = PREAMBLE + files + "\\hypersetup{pdftitle={%s}}\n\\begin{document}\n" % (pdf_title or title)
     top = ("\\begin{center}\n{\\LARGE\\bfseries %s}\\par\\medskip\n{\\large %s}\n\\end{center}\n"
            % (title, subtitle))
     return head + top + body + "\n\\end{document}\n"
@@ -365,7 +382,8 @@ def standalone(item: Section) -> str:
     """A one-derivation handout."""
     d = item.derivation
     body = r"{\small %s}" % _HOW_TO_READ + "\n\n" + section(item, heading=None)
-    return _document(body, escape(d.title), r"A machine-checked derivation \quad\textsf{(%s)}" % escape(d.name))
+    return _document(body, prose(d.title), r"A machine-checked derivation \quad\textsf{(%s)}" % escape(d.name),
+                     pdf_title=plain(d.title))
 
 
 def overview_table(items: Iterable[Section]) -> str:
@@ -377,7 +395,7 @@ def overview_table(items: Iterable[Section]) -> str:
         verdict = overall(rs)
         colour = {Verdict.PROVED: "provedc", Verdict.REFUTED: "refutedc", Verdict.UNDECIDED: "undecidedc"}[verdict]
         rows.append(r"\hyperref[sec:%s]{%s} & %d & %d & %d & %d & \textcolor{%s}{%s} & %.1f \\"
-                    % (item.derivation.name, escape(item.derivation.title), len(rs), counts[Verdict.PROVED],
+                    % (item.derivation.name, prose(item.derivation.title), len(rs), counts[Verdict.PROVED],
                        counts[Verdict.REFUTED], counts[Verdict.UNDECIDED], colour, verdict.value,
                        sum(r.seconds for r in rs)))
     return ("\\begin{center}\\small\n\\begin{tabular}{@{}p{0.44\\linewidth}rrrrlr@{}}\n\\toprule\n"
@@ -402,4 +420,5 @@ def lecture_notes(items: Sequence[Section], appendices: Sequence[str] = ()) -> s
     if appendices:
         body += "\n\n" + "\n\n".join(appendices)
     return _document(body, r"Logistic Regression \& Neural Networks",
-                     r"The lecture's derivations, every step machine-checked", toc=True)
+                     r"The lecture's derivations, every step machine-checked", toc=True,
+                     pdf_title=r"Logistic Regression \& Neural Networks: the derivations")

@@ -99,14 +99,17 @@ class LecturePrinter(LatexPrinter):
     def _as_ordered_terms(self, expr: sp.Basic, order: str | None = None) -> list[sp.Basic]:
         """SymPy's order, adjusted the way a textbook writes a sum: θᵀx + θ₀ and μ₁ − μ₀.
 
-        Terms with vectors or matrices come before plain scalars, and a sum does not open
-        with a minus sign when it has a positive term to open with.
+        Terms with vectors or matrices come before plain scalars, and a sum opens with a
+        positive term of the same kind, or a positive number, when it has one.
         """
         kind = lambda t: not t.has(sp.MatrixSymbol)  # noqa: E731
         terms = sorted(super()._as_ordered_terms(expr, order=order), key=kind)
         if terms and _negative(terms[0]):
-            # only a term of the same kind may open instead: −½μᵀΣ⁻¹μ + log π stays as it is
-            first = next((i for i, t in enumerate(terms) if not _negative(t) and kind(t) == kind(terms[0])), None)
+            # Open with a positive term of the same kind (μ₁ − μ₀), else with a positive number
+            # (1 − σ(θᵀx)); otherwise leave the minus in front (−½μᵀΣ⁻¹μ + log π).
+            same = [i for i, t in enumerate(terms) if not _negative(t) and kind(t) == kind(terms[0])]
+            numbers = [i for i, t in enumerate(terms) if t.is_number and not _negative(t)]
+            first = (same or numbers or [None])[0]
             if first is not None:
                 terms.insert(0, terms.pop(first))
         return terms

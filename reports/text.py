@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["prose", "escape", "math_token"]
+__all__ = ["prose", "escape", "math_token", "plain"]
 
 #: Unicode in mathematics → LaTeX math.
 MATH_CHARS: dict[str, str] = {
@@ -58,7 +58,9 @@ MATH_WORDS = {"log": r"\log", "exp": r"\exp", "tanh": r"\tanh", "sin": r"\sin", 
               "logsumexp": r"\operatorname{logsumexp}", "diag": r"\operatorname{diag}",
               "lim": r"\lim", "tr": r"\operatorname{tr}"}
 
-_MATH_SIGNAL = re.compile(r"[=+*/^_<>0-9()\[\]{}|]|[^\x00-\x7f]")
+_MATH_SIGNAL = re.compile(r"[=+*/^_<>0-9()\[\]{}|]")
+#: Characters that make a token mathematical (a dash between words does not).
+_SIGNAL_CHARS = frozenset(MATH_CHARS) - {"–", "…", "~", "#", "%", "&", "$", "\\", "|"}
 _EDGE_PUNCT = ",.;:!?"
 _NOT_VARIABLES = {"a", "A", "I"}
 _TOKEN = re.compile(r"\S+|\s+")
@@ -69,6 +71,32 @@ def escape(text: str) -> str:
     return "".join(TEXT_CHARS.get(c, c if c.isascii() else "?") for c in text)
 
 
+_PLAIN_SYMBOLS = {"→": "->", "←": "<-", "≤": "<=", "≥": ">=", "≠": "!=", "‖": "||", "∞": "inf",
+                  "∈": " in ", "≈": "~", "×": "x", "·": "*", "⋅": "*", "≫": ">>", "≪": "<<"}
+_PLAIN_ASCII = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+                "$": r"\$", "~": " ", "^": "", "\\": "/"}
+
+
+def plain(text: str) -> str:
+    """ASCII for places that take no mathematics (PDF bookmarks and metadata): θ₀ → theta0, − → -.
+
+    TeX's special characters come out escaped, so the result can stand in a TeX argument.
+    """
+    out = []
+    for c in text:
+        if c.isascii():
+            out.append(_PLAIN_ASCII.get(c, c))
+            continue
+        mapped = _PLAIN_SYMBOLS.get(c) or MATH_CHARS.get(c) or TEXT_CHARS.get(c, "")
+        accented = re.fullmatch(r"\\\W\{?(\w)\}?|\\c\{(\w)\}", mapped)
+        if accented:
+            out.append(accented.group(1) or accented.group(2))
+            continue
+        word = mapped if c in _PLAIN_SYMBOLS else re.sub(r"\\(var)?|[{}^_ ]", "", mapped).replace("top", "T")
+        out.append(word if word and re.fullmatch(r"[A-Za-z0-9'`.,;:!?()+=<>*/|~ \-]+", word) else "?")
+    return "".join(out)
+
+
 def _core(token: str) -> str:
     return token.strip(_EDGE_PUNCT + "()[]\"'")
 
@@ -77,12 +105,13 @@ def _is_math(token: str) -> bool:
     core = _core(token)
     if not core:
         return False
-    if core in MATH_WORDS or (len(core) == 1 and core.isalpha() and core not in _NOT_VARIABLES):
+    letter = len(core) == 1 and core.isalpha() and (core.isascii() or core in MATH_CHARS)
+    if core in MATH_WORDS or (letter and core not in _NOT_VARIABLES):
         return True
     # A hyphen joins words ("log-odds", "one-hot"); in mathematics the derivations use "−".
     if re.fullmatch(r"[A-Za-z]+(-[A-Za-z]+)*", core):
         return False
-    return bool(_MATH_SIGNAL.search(core)) or any(c in MATH_CHARS for c in core)
+    return bool(_MATH_SIGNAL.search(core)) or any(c in _SIGNAL_CHARS for c in core)
 
 
 def math_token(text: str) -> str:
@@ -149,7 +178,9 @@ def prose(text: str) -> str:
 
     for token in _TOKEN.findall(text):
         if token.isspace():
-            (run if run else pieces).append(token if not run else token)
+            # Any run of space (no-break, newline, …) is one plain space: TeX spaces the words
+            # itself, and a blank line would start a paragraph where none may be.
+            (run if run else pieces).append(" ")
             continue
         if _is_math(token):
             run.append(token)

@@ -1,0 +1,155 @@
+"""Golden LaTeX of each kind of step, and badges that follow the verifier's results."""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+
+from derive import REGISTRY
+from derive.assumptions import Binary, Interval, OneHot, Positive, Real, Simplex, SymmetricPositiveDefinite
+from derive.functions import sigmoid
+from derive.ops import Dot
+from derive.step import Derivation, Step, chain
+from derive.symbols import P, Y, mu0, pi0, pi1, theta, x
+from derive.verify import StepResult, Verdict
+from reports.document import (Section, assumption_latex, badge, chain_display, lecture_notes, section, standalone,
+                              theorem_box)
+
+z = sp.Symbol("z", real=True)
+t = sp.Symbol("t", positive=True)
+FIT = r"\fitto{\dimexpr\linewidth-4em-\wd\lhsbox\relax}"
+PROVED = StepResult(Verdict.PROVED, "expand")
+REFUTED = StepResult(Verdict.REFUTED, "mpmath, 50 digits", residual=0.1, counterexample={"z": "0.5", "theta_0": "-1.25e-3"})
+UNDECIDED = StepResult(Verdict.UNDECIDED, "undecided (numerically consistent at 24 points)")
+
+
+def small() -> Derivation:
+    return Derivation(
+        name="toy", title="A toy", statement=(sp.Eq(sigmoid(-z), 1 - sigmoid(z), evaluate=False),),
+        steps=chain(sigmoid(-z), (1 / (1 + sp.exp(z)), "definition of σ at −z"),
+                    (1 - sigmoid(z), "σ(−z) = 1 − σ(z)")),
+        assumptions=(Real(z),))
+
+
+# -- badges ------------------------------------------------------------------------------
+
+def test_badge_of_each_verdict():
+    assert badge(PROVED) == r"\proved{expand}"
+    assert badge(REFUTED) == (r"\refuted{mpmath, $50$ digits; counterexample "
+                              r"$z = 0.5, \theta_{0} = -1.25\cdot 10^{-3}$}")
+    assert badge(UNDECIDED) == r"\undecided{undecided (numerically consistent at $24$ points)}"
+
+
+# -- steps -------------------------------------------------------------------------------
+
+def test_equality_steps_with_their_notes():
+    got = chain_display(small(), [0, 1], [PROVED, UNDECIDED])
+    assert got == (
+        r"\setlength{\notewidth}{20.5em}\sbox{\lhsbox}{$\displaystyle \sigma\left(- z\right)$}" "\n"
+        r"\begin{align*}" "\n"
+        r"\sigma\left(- z\right) &= " + FIT + r"{\frac{1}{e^{z} + 1}} "
+        r"\tag*{\stepnote{1}{definition of $\sigma$ at $-z$}{\proved{expand}}} \\" "\n"
+        r"&= " + FIT + r"{1 - \sigma\left(z\right)} "
+        r"\tag*{\stepnote{2}{$\sigma (-z) = 1 - \sigma (z)$}"
+        r"{\undecided{undecided (numerically consistent at $24$ points)}}}" "\n"
+        r"\end{align*}")
+
+
+def test_sign_step_uses_its_relation():
+    d = Derivation(name="sign", title="Sign", statement=(sp.Gt(t * sigmoid(z), 0, evaluate=False),),
+                   steps=chain(t * sigmoid(z), (0, "a product of positive factors", sp.Gt)))
+    got = chain_display(d, [0], [PROVED])
+    assert r"t \sigma\left(z\right) &> " + FIT + "{0}" in got
+
+
+def test_broken_chain_shows_where_the_step_starts():
+    steps = [Step(sp.Eq(sigmoid(-z), 1 / (1 + sp.exp(z)), evaluate=False), "definition", new_chain=True),
+             Step(sp.Eq(1 - 1 / (1 + sp.exp(-z)), 1 - sigmoid(z), evaluate=False), "definition of σ")]
+    d = Derivation(name="broken", title="Broken", statement=(sp.Eq(sigmoid(-z), 1 - sigmoid(z), evaluate=False),),
+                   steps=steps)
+    rows = chain_display(d, [0, 1], [PROVED, PROVED]).splitlines()
+    # the second step does not start where the first ended: its own left side is printed
+    assert rows[3].startswith(r"1 - \frac{1}{1 + e^{- z}} &= ")
+
+
+def test_long_left_side_gets_a_line_of_its_own():
+    lhs = sp.log(sigmoid(Dot(theta, x)) * (1 - sigmoid(Dot(theta, x))) + pi0 * pi1 + sp.exp(z))
+    d = Derivation(name="long", title="Long", statement=(sp.Eq(lhs, lhs, evaluate=False),),
+                   steps=chain(lhs, (lhs, "nothing changes")))
+    rows = chain_display(d, [0], [PROVED]).splitlines()
+    assert rows[0].startswith(r"\setlength{\notewidth}{")   # no \lhsbox: the left side is not measured
+    assert rows[2].startswith(r"\MoveEqLeft[2] \log{\left(")
+    assert rows[3].startswith(r"&= \fitto{\dimexpr\linewidth-4em\relax}{")
+
+
+def test_long_sum_is_broken_at_its_signs():
+    terms = [sp.Symbol(f"a_{i}") * sigmoid(sp.Symbol(f"b_{i}")) for i in range(12)]
+    long_sum = sp.Add(*terms)
+    d = Derivation(name="sum", title="Sum", statement=(sp.Eq(z, long_sum, evaluate=False),),
+                   steps=chain(z, (long_sum, "expand")))
+    rows = chain_display(d, [0], [PROVED]).splitlines()
+    continuation = [r for r in rows if r.startswith(r"&\quad ")]
+    assert continuation, rows
+    assert all(r.startswith(r"&\quad " + FIT + "{+ ") for r in continuation)
+    # every term is printed exactly once across the lines
+    body = "\n".join(rows)
+    assert all(body.count(r"\sigma\left(b_{%d}\right)" % i) == 1 for i in range(12))
+
+
+# -- theorem, assumptions, sections ------------------------------------------------------
+
+def test_theorem_box_tags_each_relation():
+    d = REGISTRY["sigmoid-derivative"]
+    box = theorem_box(d)
+    assert box.startswith("\\begin{theorembox}\n\\begin{align*}\n")
+    assert [r"\tag*{(%s)}" % k in box for k in ("i", "ii", "iii")] == [True, True, True]
+    assert r"\sigma\left(- z\right) &= " in box
+
+
+def test_assumptions_in_words():
+    y = sp.Symbol("y")
+    assert assumption_latex(Real(z)) == "$z$ real"
+    assert assumption_latex(Positive(t)) == "$t > 0$"
+    assert assumption_latex(Interval(z, low=0.0, high=1.0)) == r"$z \in (0, 1)$"
+    assert assumption_latex(Binary(y)) == r"$y \in \{0, 1\}$"
+    assert assumption_latex(OneHot(Y)) == r"$\mathbf{y}$ one-hot"
+    assert assumption_latex(Simplex(pi0, pi1)) == r"$\pi_{0}$, $\pi_{1}$ positive, summing to $1$"
+    assert assumption_latex(SymmetricPositiveDefinite(P)) == r"$\boldsymbol{\Sigma}^{-1}$ symmetric positive-definite"
+
+
+def test_section_and_documents():
+    d = small()
+    item = Section(d, [PROVED, REFUTED])
+    tex = section(item)
+    assert tex.startswith(r"\section{\texorpdfstring{A toy}{A toy}}\label{sec:toy}")
+    assert r"\refuted{" in tex and r"\proved{expand}" in tex
+    assert r"\refuted{1 proved, 1 refuted}" in tex          # the verdict line counts the results
+    handout = standalone(item)
+    # one LaTeX pass builds a handout: nothing to cross-reference
+    assert "\\nofiles" in handout and not re.search(r"\\(label|ref|hyperref|tableofcontents)\b", handout)
+    notes = lecture_notes([item], [r"\section{Appendix}"])
+    assert r"\tableofcontents" in notes and notes.rstrip().endswith(r"\end{document}")
+    assert r"\section{Appendix}" in notes
+
+
+def test_section_refuses_mismatched_results():
+    import pytest
+
+    with pytest.raises(ValueError, match="1 verification results for 2 steps"):
+        section(Section(small(), [PROVED]))
+
+
+def test_badges_follow_the_verifier():
+    # A correct step and a corrupted one (σ(−z) = 1 + σ(z)), verified for real.
+    d = Derivation(
+        name="corrupt", title="Corrupted", statement=(sp.Eq(sigmoid(-z), 1 + sigmoid(z), evaluate=False),),
+        steps=chain(sigmoid(-z), (1 / (1 + sp.exp(z)), "definition of σ at −z"),
+                    (1 + sigmoid(z), "a corrupted step: the sign is flipped")),
+        assumptions=(Real(z),))
+    results = d.verify()
+    assert [r.verdict for r in results] == [Verdict.PROVED, Verdict.REFUTED]
+    tex = section(Section(d, results))
+    assert tex.count(r"\proved{") == 1
+    assert tex.count(r"\refuted{") == 2        # the step, and the verdict line
+    assert "counterexample $z = " in tex

@@ -1,0 +1,70 @@
+"""Prose with inline mathematics → LaTeX: golden strings, and safety for any input."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reports.text import escape, math_token, prose
+
+GOLDEN = [
+    ("definition σ(z) = 1/(1 + e^{−z})", r"definition $\sigma (z) = 1/(1 + e^{-z})$"),
+    ("chain rule: d/dz (1 + e^{−z})^{−1} = e^{−z}/(1 + e^{−z})²",
+     r"chain rule: $d/dz (1 + e^{-z})^{-1} = e^{-z}/(1 + e^{-z})^{2}$"),
+    ("split the square into two factors", "split the square into two factors"),
+    ("definition of σ, read backwards", r"definition of $\sigma$, read backwards"),
+    ("divide numerator and denominator by exp(a_k) (by symmetry)",
+     r"divide numerator and denominator by $\exp(a_k)$ (by symmetry)"),
+    ("the log-odds are linear in x, so p is a sigmoid", r"the log-odds are linear in $x$, so $p$ is a sigmoid"),
+    ("the Hessian p(1 − p)xxᵀ is PSD", r"the Hessian $p(1 - p)xx^{\top}$ is PSD"),
+    ("a_k ≫ a_j for j ≠ k", r"$a_k \gg  a_j$ for $j \neq  k$"),
+    ("Σ⁻¹ = P is symmetric", r"$\Sigma ^{-1} = P$ is symmetric"),
+    ("100% & #1", r"$100\%$ \& $\#1$"),
+    ("a one-hot y, I think", r"a one-hot $y$, I think"),
+]
+
+
+@pytest.mark.parametrize("text, expected", GOLDEN)
+def test_golden(text, expected):
+    assert prose(text) == expected
+
+
+def test_escape_handles_every_special_character():
+    assert escape(r"50% of $x_1 & {y} #2 ~ ^ \ ") == (
+        r"50\% of \$x\_1 \& \{y\} \#2 \textasciitilde{} \textasciicircum{} \textbackslash{} ")
+
+
+def test_dangling_scripts_are_dropped():
+    # "x^" alone would stop TeX with "Missing { inserted"
+    assert math_token("x^") == "x"
+    assert math_token("y_ ") == "y "
+
+
+def test_unbalanced_braces_are_escaped():
+    assert math_token("e^{−z") == r"e^\{-z"
+    assert math_token("x}") == r"x\}"
+
+
+def _balanced(tex: str) -> bool:
+    depth = 0
+    for i, c in enumerate(tex):
+        if c in "{}" and i and tex[i - 1] == "\\" and not (i > 1 and tex[i - 2] == "\\"):
+            continue
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), max_size=60))
+def test_any_text_gives_safe_latex(text):
+    out = prose(text)
+    assert out.isascii(), out                      # pdflatex needs no Unicode declarations
+    unescaped_dollars = re.findall(r"(?<!\\)\$", out)
+    assert len(unescaped_dollars) % 2 == 0, out    # math mode always closed
+    assert _balanced(out), out
+    assert not re.search(r"(?<!\\)[%#&]", out.replace(r"\&", "").replace(r"\%", "").replace(r"\#", "")), out
