@@ -1,0 +1,152 @@
+"""A one-hidden-layer network, tanh then softmax, trained with the derived backpropagation.
+
+Forward, for a row x (column vectors as in the lecture; rows of matrices below):
+
+    h = tanh(W1 x + b1) ∈ ℝ^m,   a = W2 h + b2 ∈ ℝ^K,   s = softmax(a),   ℓ = logsumexp(a) − yᵀa.
+
+Backward (mlp-backprop):
+
+    δ2 = s − y,                  ∂ℓ/∂W2 = δ2 hᵀ,   ∂ℓ/∂b2 = δ2,
+    δ1 = (W2ᵀ δ2) ∘ (1 − h∘h),    ∂ℓ/∂W1 = δ1 xᵀ,   ∂ℓ/∂b1 = δ1,
+
+stacked over the n rows of X as matrix products.  The objective is
+J = (1/n) Σ ℓ_i + (l2/2)(‖W1‖² + ‖W2‖²); biases are not penalised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import stable
+from .base import NumericClassifier, ProgressCallback, run_solver
+from .linear_loss import softmax_dloss, softmax_loss
+
+__all__ = ["MLPClassifier", "MLPObjective", "forward", "backprop"]
+
+Array = NDArray[np.float64]
+
+
+def forward(X: Array, W1: Array, b1: Array, W2: Array, b2: Array) -> tuple[Array, Array]:
+    """(H, A): hidden activations H = tanh(XW1ᵀ + b1) (n, m) and logits A = HW2ᵀ + b2 (n, K)."""
+    H = np.tanh(X @ W1.T + b1)
+    return H, H @ W2.T + b2
+
+
+def backprop(X: Array, Y: Array, H: Array, A: Array, W2: Array) -> tuple[Array, Array, Array, Array]:
+    """Σ over rows of (∂ℓ/∂W1, ∂ℓ/∂b1, ∂ℓ/∂W2, ∂ℓ/∂b2), from δ2 = s − y and δ1 = (W2ᵀδ2) ∘ (1 − h²)."""
+    D2 = softmax_dloss(A, Y)                  # rows δ2ᵢᵀ
+    D1 = (D2 @ W2) * (1.0 - H * H)            # rows δ1ᵢᵀ
+    return D1.T @ X, D1.sum(axis=0), D2.T @ H, D2.sum(axis=0)
+
+
+@dataclass
+class MLPObjective:
+    """J(W1, b1, W2, b2) = (1/n) Σ_i ℓ(a_i, y_i) + (l2/2)(‖W1‖² + ‖W2‖²); θ packs W1, b1, W2, b2."""
+
+    X: Array
+    Y: Array
+    hidden: int
+    l2: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.n, self.d = self.X.shape
+        self.K = self.Y.shape[1]
+        m, d, K = self.hidden, self.d, self.K
+        self._shapes = ((m, d), (m,), (K, m), (K,))
+        self.n_params = int(sum(np.prod(s) for s in self._shapes))
+
+    def unpack(self, theta: Array) -> tuple[Array, Array, Array, Array]:
+        parts, start = [], 0
+        for shape in self._shapes:
+            size = int(np.prod(shape))
+            parts.append(theta[start:start + size].reshape(shape))
+            start += size
+        return tuple(parts)  # type: ignore[return-value]
+
+    def _evaluate(self, theta: Array, rows: NDArray[np.intp] | None, with_value: bool) -> tuple[float, Array]:
+        W1, b1, W2, b2 = self.unpack(theta)
+        X = self.X if rows is None else self.X[rows]
+        Y = self.Y if rows is None else self.Y[rows]
+        n = len(X)
+        H, A = forward(X, W1, b1, W2, b2)
+        gW1, gb1, gW2, gb2 = backprop(X, Y, H, A, W2)
+        grad = np.concatenate([(gW1 / n + self.l2 * W1).ravel(), gb1 / n,
+                               (gW2 / n + self.l2 * W2).ravel(), gb2 / n])
+        value = float("nan")
+        if with_value:
+            value = float(softmax_loss(A, Y).sum()) / n + 0.5 * self.l2 * float(np.sum(W1 * W1) + np.sum(W2 * W2))
+        return value, grad
+
+    def value(self, theta: Array) -> float:
+        W1, b1, W2, b2 = self.unpack(theta)
+        _, A = forward(self.X, W1, b1, W2, b2)
+        return float(softmax_loss(A, self.Y).sum()) / self.n + 0.5 * self.l2 * float(np.sum(W1 * W1) + np.sum(W2 * W2))
+
+    def value_gradient(self, theta: Array) -> tuple[float, Array]:
+        return self._evaluate(theta, None, True)
+
+    def minibatch_gradient(self, theta: Array, rows: NDArray[np.intp]) -> Array:
+        return self._evaluate(theta, rows, False)[1]
+
+
+class MLPClassifier(NumericClassifier):
+    """One tanh hidden layer and a softmax output: P(k | x) = softmax(W2 tanh(W1 x + b1) + b2)_k.
+
+    Parameters
+    ----------
+    hidden : int, default 8          units in the hidden layer (m)
+    l2 : float, default 1e-4         weight of (l2/2)(‖W1‖² + ‖W2‖²)
+    solver : {"lbfgs", "sgd"}        scipy's L-BFGS-B, or minibatch SGD (seeded shuffles)
+    seed : int, default 0            seeds the initial weights (Glorot-uniform) and the shuffles
+    tol, max_iter, learning_rate, batch_size : as in LogisticRegression (tol defaults to 1e-6:
+        the objective is not convex, and a local minimum is all any solver can promise)
+
+    Attributes: ``coefs_`` = [W1 (m, d), W2 (K, m)], ``intercepts_`` = [b1, b2], ``n_iter_``,
+    ``loss_``, ``converged_``.
+    """
+
+    def __init__(self, hidden: int = 8, l2: float = 1e-4, solver: str = "lbfgs", seed: int = 0,
+                 tol: float = 1e-6, max_iter: int | None = None, learning_rate: float | None = None,
+                 batch_size: int = 32) -> None:
+        self.hidden = hidden
+        self.l2 = l2
+        self.solver = solver
+        self.seed = seed
+        self.tol = tol
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+
+    def fit(self, X: ArrayLike, y: ArrayLike, callback: ProgressCallback | None = None) -> "MLPClassifier":
+        """Minimise J from seeded random weights; ``callback(iteration, J)`` after each iteration."""
+        if self.solver not in ("lbfgs", "sgd"):
+            raise ValueError(f"MLPClassifier's solver must be 'lbfgs' or 'sgd', got {self.solver!r}")
+        if not (isinstance(self.hidden, (int, np.integer)) and self.hidden >= 1):
+            raise ValueError(f"hidden must be a positive integer, got {self.hidden!r}")
+        X, encoded = self._validate_training_data(X, y)
+        K = len(self.classes_)
+        Y = np.zeros((len(encoded), K))
+        Y[np.arange(len(encoded)), encoded] = 1.0
+        objective = MLPObjective(X, Y, int(self.hidden), float(self.l2))
+        rng = np.random.default_rng(self.seed)
+        m, d = int(self.hidden), X.shape[1]
+        W1 = rng.uniform(-1, 1, (m, d)) * np.sqrt(6.0 / (d + m))
+        W2 = rng.uniform(-1, 1, (K, m)) * np.sqrt(6.0 / (m + K))
+        theta0 = np.concatenate([W1.ravel(), np.zeros(m), W2.ravel(), np.zeros(K)])
+        result, _ = run_solver(self, objective, theta0, callback, watch_separation=False)
+        W1, b1, W2, b2 = (np.array(p) for p in objective.unpack(result.theta))
+        self.coefs_ = [W1, W2]
+        self.intercepts_ = [b1, b2]
+        self.n_iter_ = int(result.n_iter)
+        self.loss_ = float(result.value)
+        self.converged_ = bool(result.converged)
+        return self
+
+    def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
+        """softmax(W2 tanh(W1 x + b1) + b2) for each row of X."""
+        X = self._validate_X(X)
+        _, A = forward(X, self.coefs_[0], self.intercepts_[0], self.coefs_[1], self.intercepts_[1])
+        return stable.softmax(A, axis=1)

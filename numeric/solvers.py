@@ -1,0 +1,233 @@
+"""Minimisers of a smooth convex objective J(θ) given as an object with
+
+    value(θ) -> J,  value_gradient(θ) -> (J, ∇J),  value_gradient_hessian(θ) -> (J, ∇J, ∇²J),
+    minibatch_gradient(θ, rows) -> ∇J on those rows,  n (rows),  n_params
+
+(``numeric.linear_loss`` and the MLP provide them).  Every solver stops when
+max_j |∂J/∂θ_j| ≤ tol, or after max_iter iterations (epochs for SGD), or when
+``callback(iteration, θ, J)`` returns True; it never returns NaN.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+import numpy as np
+import scipy.linalg
+import scipy.optimize
+from numpy.typing import NDArray
+
+__all__ = ["SolverResult", "newton", "lbfgs", "gd", "sgd", "SOLVERS"]
+
+Array = NDArray[np.float64]
+Callback = Callable[[int, Array, float], bool]
+
+_EPS = float(np.finfo(float).eps)
+
+
+class Objective(Protocol):
+    n: int
+    n_params: int
+
+    def value(self, theta: Array) -> float: ...
+    def value_gradient(self, theta: Array) -> tuple[float, Array]: ...
+
+
+@dataclass
+class SolverResult:
+    """Where a solver stopped: θ, J(θ), the iterations taken and whether max|∇J| ≤ tol there."""
+
+    theta: Array
+    value: float
+    n_iter: int
+    converged: bool
+    message: str
+    stopped_by_callback: bool = False
+
+
+def _check_finite(value: float, where: str) -> None:
+    if not math.isfinite(value):
+        raise FloatingPointError(f"the objective became {value} {where}; the data or the step size "
+                                 "is badly scaled (standardise the features)")
+
+
+def _newton_direction(hess: Array, grad: Array, null: Array | None) -> Array:
+    """Solve ∇²J·δ = −∇J by Cholesky; on a singular ∇²J, add the smallest ridge that works.
+
+    ``null`` holds orthonormal directions along which J is constant (∇J is orthogonal to
+    them); adding their projector makes ∇²J invertible without changing δ elsewhere.
+    """
+    if null is not None and len(null):
+        hess = hess + null.T @ null
+    scale = max(float(np.max(np.abs(np.diag(hess)))), 1e-300)
+    ridge = 0.0
+    for _ in range(30):
+        try:
+            factor = scipy.linalg.cho_factor(hess + ridge * np.eye(len(grad)) if ridge else hess,
+                                             check_finite=False)
+            step = -scipy.linalg.cho_solve(factor, grad, check_finite=False)
+            if np.all(np.isfinite(step)):
+                return step
+        except (np.linalg.LinAlgError, ValueError):
+            pass
+        ridge = scale * 1e-12 if ridge == 0.0 else ridge * 10.0
+    return -grad
+
+
+def newton(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 100,
+           callback: Callback | None = None, null: Array | None = None) -> SolverResult:
+    """Newton's method with a backtracking (Armijo) line search: θ ← θ + t·δ, ∇²J δ = −∇J.
+
+    Near the optimum the predicted decrease −∇Jᵀδ/2 falls below what floating point can
+    resolve in J, and the full step is taken without the line search.
+    """
+    theta = np.array(theta0, dtype=float)
+    value, grad, hess = objective.value_gradient_hessian(theta)
+    _check_finite(value, "at the starting point")
+    for it in range(1, max_iter + 1):
+        if np.max(np.abs(grad)) <= tol:
+            return SolverResult(theta, value, it - 1, True, "gradient below tol")
+        step = _newton_direction(hess, grad, null)
+        slope = float(grad @ step)
+        if slope >= 0:  # not a descent direction (numerically singular Hessian): fall back
+            step, slope = -grad, -float(grad @ grad)
+        t = 1.0
+        if -slope > 64 * _EPS * max(1.0, abs(value)):
+            for _ in range(60):
+                trial = objective.value(theta + t * step)
+                if trial <= value + 1e-4 * t * slope:
+                    break
+                t *= 0.5
+            else:
+                return SolverResult(theta, value, it, False, "line search failed")
+        theta = theta + t * step
+        value, grad, hess = objective.value_gradient_hessian(theta)
+        _check_finite(value, f"at iteration {it}")
+        if callback is not None and callback(it, theta, value):
+            return SolverResult(theta, value, it, False, "stopped by callback", True)
+    converged = bool(np.max(np.abs(grad)) <= tol)
+    return SolverResult(theta, value, max_iter, converged,
+                        "gradient below tol" if converged else "max_iter reached")
+
+
+class _StopByCallback(Exception):
+    pass
+
+
+def lbfgs(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 1000,
+          callback: Callback | None = None, memory: int = 10) -> SolverResult:
+    """L-BFGS-B from ``scipy.optimize`` on (J, ∇J) computed together in one pass over X."""
+    state = {"it": 0, "theta": np.array(theta0, dtype=float), "value": math.nan}
+
+    def fun(theta: Array) -> tuple[float, Array]:
+        value, grad = objective.value_gradient(theta)
+        _check_finite(value, "during L-BFGS")
+        return value, grad
+
+    def on_iteration(intermediate_result: scipy.optimize.OptimizeResult) -> None:
+        state["it"] += 1
+        state["theta"], state["value"] = intermediate_result.x.copy(), float(intermediate_result.fun)
+        if callback is not None and callback(state["it"], state["theta"], state["value"]):
+            raise StopIteration
+
+    result = scipy.optimize.minimize(
+        fun, np.array(theta0, dtype=float), jac=True, method="L-BFGS-B", callback=on_iteration,
+        options={"maxiter": max_iter, "maxcor": memory, "gtol": tol,
+                 "ftol": 64 * _EPS, "maxls": 50})
+    theta = np.asarray(result.x, dtype=float)
+    stopped = result.status == 99 or "callback" in str(result.message).lower()
+    converged = bool(result.success) and not stopped
+    if not converged and not stopped:
+        # L-BFGS-B also stops on a relative change in J below ftol; judge by the gradient.
+        converged = bool(np.max(np.abs(objective.value_gradient(theta)[1])) <= tol)
+    return SolverResult(theta, float(result.fun), int(result.nit), converged, str(result.message), stopped)
+
+
+def gd(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 10_000,
+       callback: Callback | None = None) -> SolverResult:
+    """Gradient descent θ ← θ − t·∇J, with t found by backtracking (Armijo) and doubled after
+    each accepted step, so it adapts to the curvature without a hand-set learning rate."""
+    theta = np.array(theta0, dtype=float)
+    value, grad = objective.value_gradient(theta)
+    _check_finite(value, "at the starting point")
+    t = 1.0
+    for it in range(1, max_iter + 1):
+        gnorm2 = float(grad @ grad)
+        if np.max(np.abs(grad)) <= tol:
+            return SolverResult(theta, value, it - 1, True, "gradient below tol")
+        for _ in range(60):
+            trial = theta - t * grad
+            trial_value, trial_grad = objective.value_gradient(trial)
+            if trial_value <= value - 0.5 * t * gnorm2 or abs(trial_value - value) <= 4 * _EPS * abs(value):
+                break
+            t *= 0.5
+        else:
+            return SolverResult(theta, value, it, False, "line search failed")
+        theta, value, grad = trial, trial_value, trial_grad
+        t *= 2.0
+        if callback is not None and callback(it, theta, value):
+            return SolverResult(theta, value, it, False, "stopped by callback", True)
+    converged = bool(np.max(np.abs(grad)) <= tol)
+    return SolverResult(theta, value, max_iter, converged,
+                        "gradient below tol" if converged else "max_iter reached")
+
+
+def sgd(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 200,
+        callback: Callback | None = None, learning_rate: float | None = None,
+        batch_size: int = 32, seed: int = 0, averaging: bool = True) -> SolverResult:
+    """Minibatch SGD, the lecture's update θ ← θ − ε_t·(p − y)x averaged over a batch.
+
+    Each epoch visits the rows in a fresh shuffle from ``numpy.random.default_rng(seed)``.
+    With a penalty l2 > 0 (J is then l2-strongly convex) the step after t minibatches is
+    ε_t = ε₀/(1 + ε₀·l2·t), which makes the error fall like 1/t; with l2 = 0 it is
+    ε₀/√(1 + t/(batches per epoch)).  ε₀ defaults to 1/λ_max(∇²J(θ₀)).  With ``averaging``
+    the result is the mean of the iterates of the second half of the epochs
+    (Polyak–Ruppert), which removes most of the noise of the last iterate.
+    ``max_iter`` counts epochs; the full gradient is checked against ``tol`` after each.
+    """
+    rng = np.random.default_rng(seed)
+    theta = np.array(theta0, dtype=float)
+    n = objective.n
+    if not (isinstance(batch_size, (int, np.integer)) and batch_size >= 1):
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    eps0 = _default_learning_rate(objective, theta) if learning_rate is None else float(learning_rate)
+    if not (math.isfinite(eps0) and eps0 > 0):
+        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    mu = float(getattr(objective, "l2", 0.0))
+    per_epoch = max(1, math.ceil(n / batch_size))
+    mean, n_mean, t = theta.copy(), 0, 0
+    start_averaging = max_iter // 2
+    value = objective.value(theta)
+    for epoch in range(1, max_iter + 1):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            eps = eps0 / (1.0 + eps0 * mu * t) if mu > 0 else eps0 / math.sqrt(1.0 + t / per_epoch)
+            theta -= eps * objective.minibatch_gradient(theta, order[start:start + batch_size])
+            t += 1
+            if averaging and epoch > start_averaging:
+                n_mean += 1
+                mean += (theta - mean) / n_mean
+        current = mean if averaging and n_mean else theta
+        value, grad = objective.value_gradient(current)
+        _check_finite(value, f"in epoch {epoch}: lower learning_rate")
+        if np.max(np.abs(grad)) <= tol:
+            return SolverResult(current.copy(), value, epoch, True, "gradient below tol")
+        if callback is not None and callback(epoch, current, value):
+            return SolverResult(current.copy(), value, epoch, False, "stopped by callback", True)
+    current = mean if averaging and n_mean else theta
+    return SolverResult(current.copy(), value, max_iter, False, "max_iter reached")
+
+
+def _default_learning_rate(objective, theta: Array) -> float:
+    """1/λ_max(∇²J(θ)), the step that is stable for the full-batch quadratic model."""
+    if hasattr(objective, "value_gradient_hessian") and objective.n_params <= 2000:
+        hess = objective.value_gradient_hessian(theta)[2]
+        top = float(scipy.linalg.eigvalsh(hess, subset_by_index=[len(hess) - 1, len(hess) - 1])[0])
+        if top > 0:
+            return 1.0 / top
+    return 0.1
+
+
+SOLVERS: dict[str, Callable[..., SolverResult]] = {"newton": newton, "lbfgs": lbfgs, "gd": gd, "sgd": sgd}
