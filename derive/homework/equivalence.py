@@ -59,11 +59,13 @@ QUICK_SECONDS = 0.25               # ... in the quick attempts, before the exact
 METHODS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
     **PROOF_METHODS,
     "rewrite in exp": lambda e: sp.cancel(sp.together(sp.powsimp(e.rewrite(sp.exp), combine="exp"))),
+    # log(1 − 1/(1 + e^{−z})): combine inside the log first, then split it.
+    "logs of fractions": lambda e: sp.expand(sp.expand_log(sp.together(e, deep=True), force=False)),
 }
 #: Cheap proof attempts, tried before the exact evaluation: bound symbols free (the identity
 #: then holds whatever p, s, h, P are), bindings written out, definitions written out.
 QUICK_TIERS = (("free", ("expand", "together")), ("bound", ("expand", "together")),
-               ("elementary", ("together", "cancel", "rewrite in exp")))
+               ("elementary", ("together", "cancel", "rewrite in exp", "logs of fractions")))
 #: The expensive attempts, when the exact evaluation did not settle it.
 SLOW_TIERS = (("elementary", ("exp-normal form", "expand_log", "simplify")),)
 
@@ -514,7 +516,7 @@ def _exact_zero(c: sp.Expr, deadline: _Deadline) -> bool | None:
         return None
     except (TypeError, ValueError, ArithmeticError):
         return None
-    forms = ("together", "cancel", "expand_log", "rewrite in exp")
+    forms = ("together", "cancel", "expand_log", "rewrite in exp", "logs of fractions")
     return True if _zero_method(c, forms, deadline, QUICK_SECONDS) is not None else None
 
 

@@ -113,7 +113,13 @@ def _draw(lay: Layout, rng: random.Random) -> dict[sp.Symbol, mpmath.mpf]:
     """One random point from the engine's samplers; Real(-2, 2) for anything not assumed."""
     point: dict = {}
     for a in lay.target.assumptions:
-        point.update(a.sample(rng, lay.entries, lay.sizes))
+        drawn = a.sample(rng, lay.entries, lay.sizes)
+        if isinstance(a, Simplex):
+            # The engine's sampler divides by a float sum, so its values sum to 1 only to about
+            # 1e-16; at 50 digits that would tell π₀ + π₁ apart from 1.  Renormalise exactly.
+            total = mpmath.fsum(drawn.values())
+            drawn = {k: v / total for k, v in drawn.items()}
+        point.update(drawn)
     default = Real(sp.Symbol("_"))
     for s in lay.scalars_of(lay.target.all_symbols()):
         if s not in point:

@@ -309,9 +309,8 @@ def _sgd_update() -> Target:
         symbols=_logistic_symbols() + (_decl(eps, "the learning rate, ε > 0"),),
         bindings=_logistic_bindings(), assumptions=_logistic_assumptions() + (Positive(eps),),
         mistakes=(
-            Mistake("ascent", theta + eps * grad, "a step up the gradient: that increases the loss. Gradient "
-                    "descent steps against it, θ ← θ − ε∇_θ L = θ − ε(p − y)x", 0.5),
-            Mistake("sign", theta - eps * (y - p) * x, _SIGN_LOSS, 0.5),
+            Mistake("ascent", theta + eps * grad, "a step up the gradient (or the sign of p − y flipped): that "
+                    "increases the loss. Gradient descent steps against it, θ ← θ − ε∇_θ L = θ − ε(p − y)x", 0.5),
             Mistake("missing-learning-rate", theta - grad, "the learning rate ε is missing: θ − ε∇_θ L", 0.5),
             Mistake("step-only", -eps * grad, "that is only the step; the update is the old θ plus the step, "
                     "θ − ε(p − y)x", 0.25),
