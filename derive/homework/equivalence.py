@@ -387,7 +387,7 @@ class Checker:
             return method
         cases = [{}]
         for a in self.target.assumptions:
-            cases = [{**c, **extra} for c in cases for extra in a.cases(self.main.entries, self.main.sizes)]
+            cases = [{**c, **extra} for c in cases for extra in a.cases(self.main.entries, {})]
         if len(cases) <= 1:
             return None
         used = []

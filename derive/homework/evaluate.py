@@ -141,6 +141,12 @@ class _Numeric(Backend):
     def number(self, r):
         return mpmath.mpf(int(r.p)) / int(r.q) if r.q != 1 else mpmath.mpf(int(r.p))
 
+    def zero(self):
+        return mpmath.mpf(0)
+
+    def one(self):
+        return mpmath.mpf(1)
+
     def constant(self, c):
         if c is sp.E:
             return mpmath.e()

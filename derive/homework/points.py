@@ -14,7 +14,7 @@ at each point, in the numbers of the point (mpmath or exact), so every point sat
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 import mpmath
@@ -45,19 +45,23 @@ class Layout:
 
     target: Target
     sizes: dict[sp.Symbol, int]
-    entries: dict[sp.Basic, Any]          # symbol (at these sizes) -> explicit matrix or the symbol
+    # Keyed by the symbols as declared (shapes in d, K, m): each one's explicit matrix at these
+    # sizes, or the scalar symbol itself.  Assumptions are asked with sizes {} and these
+    # entries, which spares a substitution per symbol per point.
+    entries: dict[sp.Basic, Any]
     bindings: list[tuple[sp.Basic, Program]]
-
-    @property
-    def size_names(self) -> dict[str, int]:
-        return {s.name: n for s, n in self.sizes.items()}
+    size_names: dict[str, int] = field(default_factory=dict)
+    _scalars: dict[tuple, list[sp.Symbol]] = field(default_factory=dict)
 
     def scalars_of(self, symbols: Iterable[sp.Basic]) -> list[sp.Symbol]:
-        out = []
-        for s in symbols:
-            value = self.entries.get(s.subs(self.sizes) if self.sizes else s, s)
-            out += list(value) if getattr(value, "is_Matrix", False) else [value]
-        return list(dict.fromkeys(out))
+        symbols = tuple(symbols)
+        if symbols not in self._scalars:
+            out = []
+            for s in symbols:
+                value = self.entries.get(s, s)
+                out += list(value) if getattr(value, "is_Matrix", False) else [value]
+            self._scalars[symbols] = list(dict.fromkeys(out))
+        return self._scalars[symbols]
 
 
 _LAYOUTS: dict[tuple[str, tuple], Layout] = {}
@@ -69,21 +73,19 @@ def layout(target: Target, sizes: Mapping[str, int]) -> Layout:
     cache_key = (target.name, tuple(sorted((d.name, n) for d, n in dims.items())))
     if cache_key not in _LAYOUTS:
         inst = instantiate(sp.Tuple(*target.all_symbols()), target.assumptions, dims)
-        entries: dict[sp.Basic, Any] = dict(inst.entries)
+        entries: dict[sp.Basic, Any] = {}
         for s in target.all_symbols():
-            if not isinstance(s, sp.MatrixSymbol):
-                entries[s] = s
+            entries[s] = inst.entries[s.subs(dims)] if isinstance(s, sp.MatrixSymbol) else s
         bindings = [(b.symbol, compile_expr(b.definition)) for b in target.bindings]
-        _LAYOUTS[cache_key] = Layout(target, dims, entries, bindings)
+        _LAYOUTS[cache_key] = Layout(target, dims, entries, bindings, {d.name: n for d, n in dims.items()})
     return _LAYOUTS[cache_key]
 
 
 def _env_from(lay: Layout, values: Mapping[sp.Symbol, Any], backend: Backend) -> Env:
     """An Env from scalar entry values, with the bindings evaluated in ``backend``'s numbers."""
-    env = Env(sizes=lay.size_names)
+    env = Env(sizes=dict(lay.size_names))
     for sym in lay.target.all_symbols():
-        concrete = sym.subs(lay.sizes) if lay.sizes and isinstance(sym, sp.MatrixSymbol) else sym
-        explicit = lay.entries[concrete]
+        explicit = lay.entries[sym]
         if isinstance(sym, sp.MatrixSymbol):
             env.mats[sym.name] = Mat(explicit.rows, explicit.cols, tuple(values.get(e, 0) for e in explicit))
         else:
@@ -102,7 +104,7 @@ def _add_entry_names(lay: Layout, env: Env) -> None:
     # Entry symbols (x_1, P_12, ...) by name too, for keys that had to be made explicit first.
     for sym in lay.target.all_symbols():
         if isinstance(sym, sp.MatrixSymbol):
-            explicit = lay.entries[sym.subs(lay.sizes) if lay.sizes else sym]
+            explicit = lay.entries[sym]
             mat = env.mats[sym.name]
             for e, v in zip(explicit, mat.data):
                 if isinstance(e, sp.Symbol):
@@ -113,7 +115,7 @@ def _draw(lay: Layout, rng: random.Random) -> dict[sp.Symbol, mpmath.mpf]:
     """One random point from the engine's samplers; Real(-2, 2) for anything not assumed."""
     point: dict = {}
     for a in lay.target.assumptions:
-        drawn = a.sample(rng, lay.entries, lay.sizes)
+        drawn = a.sample(rng, lay.entries, {})
         if isinstance(a, Simplex):
             # The engine's sampler divides by a float sum, so its values sum to 1 only to about
             # 1e-16; at 50 digits that would tell π₀ + π₁ apart from 1.  Renormalise exactly.
@@ -167,7 +169,7 @@ def _spd(n: int, k: int) -> list[list[sp.Rational]]:
 
 def _cells(a: Assumption, lay: Layout) -> list[Any]:
     """The explicit form (matrix or symbol) of each symbol of an assumption, at the layout's sizes."""
-    return [lay.entries.get(s, s) for s in a.at(lay.sizes)]
+    return [lay.entries.get(s, s) for s in a.symbols]
 
 
 def _flat(cells: list[Any]) -> list[sp.Symbol]:
@@ -295,8 +297,7 @@ def _values_of(lay: Layout, env: Env) -> dict[sp.Symbol, Any]:
         if sym in lay.target.bound:
             continue
         if isinstance(sym, sp.MatrixSymbol):
-            explicit = lay.entries[sym.subs(lay.sizes) if lay.sizes else sym]
-            values.update(dict(zip(explicit, env.mats[sym.name].data)))
+            values.update(dict(zip(lay.entries[sym], env.mats[sym.name].data)))
         else:
             values[sym] = env.scalars[sym.name]
     return values
@@ -338,9 +339,9 @@ def symbolic_env(lay: Layout, *, bind: bool, backend: Backend = SYMBOLIC) -> Env
     values = {e: e for e in lay.scalars_of(lay.target.all_symbols())}
     if bind:
         return _env_from(lay, values, backend)
-    env = Env(sizes=lay.size_names)
+    env = Env(sizes=dict(lay.size_names))
     for sym in lay.target.all_symbols():
-        explicit = lay.entries[sym.subs(lay.sizes) if lay.sizes and isinstance(sym, sp.MatrixSymbol) else sym]
+        explicit = lay.entries[sym]
         if isinstance(sym, sp.MatrixSymbol):
             env.mats[sym.name] = Mat(explicit.rows, explicit.cols, tuple(explicit))
         else:

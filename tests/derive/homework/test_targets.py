@@ -160,9 +160,11 @@ INVALID: list[tuple[str, str, str]] = [
     ("bce-gradient", "foo(p) x", "unknown-function"),
     ("bce-gradient", "__import__('os').system('rm -rf /')", "syntax"),
     ("bce-gradient", "open('/etc/passwd')", "unknown-function"),
-    ("bce-gradient", "lambda: 1", "syntax"),
+    ("bce-gradient", "lambda: 1", None),
     ("bce-gradient", "x.__class__", "syntax"),
-    ("bce-gradient", "[p for p in x]", "syntax"),
+    ("bce-gradient", "[p for p in x]", None),
+    ("bce-gradient", "x.T.__globals__", None),
+    ("bce-gradient", "exec('1')", "unknown-function"),
     ("bce-gradient", r"\input{/etc/passwd}", "unsupported"),
     ("bce-gradient", r"\def\x{1} x", "unsupported"),
     ("bce-gradient", "9**9**9**9", "too-big"),
@@ -222,7 +224,9 @@ def test_malformed_and_hostile_inputs_are_invalid(target, answer, kind):
     r = check(target, answer)
     assert r.verdict is Verdict.INVALID
     assert r.score == 0
-    assert f"({kind})" in r.feedback
+    assert r.seconds < 1.0
+    if kind is not None:
+        assert f"({kind})" in r.feedback
 
 
 def test_unknown_targets_are_invalid_and_list_the_known_ones():
