@@ -194,13 +194,19 @@ def claims_display(claims: Sequence[tuple[Relational, str, StepResult | None]], 
     """Independent claims, each ``lhs = rhs`` with its justification and badge, as an ``align*``."""
     printer = printer or LecturePrinter()
     rows = []
+    width = r"\dimexpr\linewidth-6em\relax"
     for n, (claim, why, result) in enumerate(claims):
         lhs = printer.doprint(claim.lhs)
         note = _note(first_number + n, why, result)
-        lines = break_terms(claim.rhs, TEXT_EM - NOTE_EM - 4.0 - width_em(lhs), printer)
-        width = r"\dimexpr\linewidth-\notewidth-6em\relax"
-        rows.append(r"%s &%s %s \tag*{%s}" % (_fit(lhs, r"0.3\linewidth"), relation_symbol(type(claim)),
-                                              _fit(lines[0], width), note))
+        symbol = relation_symbol(type(claim))
+        if width_em(lhs) > LHS_ALONE_EM:
+            # a long left side on a line of its own; the note goes with the relation below it
+            lines = break_terms(claim.rhs, TEXT_EM - NOTE_EM - 4.0, printer)
+            rows.append(r"\MoveEqLeft[2] %s" % _fit(lhs, width))
+            rows.append(r"&%s %s \tag*{%s}" % (symbol, _fit(lines[0], width), note))
+        else:
+            lines = break_terms(claim.rhs, TEXT_EM - NOTE_EM - 4.0 - width_em(lhs), printer)
+            rows.append(r"%s &%s %s \tag*{%s}" % (lhs, symbol, _fit(lines[0], width), note))
         rows.extend(r"&\quad %s" % _fit(line, width) for line in lines[1:])
     body = " \\\\\n".join(rows)
     return "\\setlength{\\notewidth}{%.1fem}\n\\begin{align*}\n%s\n\\end{align*}" % (NOTE_EM, body)
@@ -351,9 +357,10 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 % the theorem, framed
 \newsavebox{\thmbox}
 \newenvironment{theorembox}
-  {\par\medskip\noindent\begin{lrbox}{\thmbox}\begin{minipage}{\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax}
+  {\par\medskip\noindent\begingroup\setlength{\fboxsep}{8pt}%
+   \begin{lrbox}{\thmbox}\begin{minipage}{\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax}
    \textbf{Theorem\theoremnumber.}\par\vspace{-0.5\baselineskip}}
-  {\end{minipage}\end{lrbox}\setlength{\fboxsep}{8pt}\fcolorbox{framec}{backc}{\usebox{\thmbox}}\par\medskip}
+  {\end{minipage}\end{lrbox}\fcolorbox{framec}{backc}{\usebox{\thmbox}}\endgroup\par\medskip}
 \newcommand{\theoremnumber}{\ifnum\value{section}>0 \ \arabic{section}\fi}
 \newcommand{\derivationname}[1]{\vspace{-0.6\baselineskip}{\small\textsf{derive show #1}}\par}
 \newcommand{\proofpart}[1]{\par\textit{#1}\par\vspace{-1.2\baselineskip}}

@@ -60,18 +60,24 @@ def verify_all(derivations: Sequence[Derivation], workers: int = WORKERS) -> lis
 
 
 def _run(derivations: Sequence[Derivation], workers: int, figure_dir: Path | None,
-         errata: bool) -> tuple[list[list[StepResult]], dict, list | None]:
-    """Verify every derivation, draw the figures and check the errata, side by side."""
+         notes: bool) -> tuple[list[list[StepResult]], dict, list | None, str]:
+    """Verify every derivation, draw the figures, check the errata and run the numeric
+    experiments (the last two for the lecture notes only), side by side."""
     global _PENDING
     _PENDING = tuple(derivations)
     try:
         with _executor(workers) as pool:
-            figures = errata_checks = None
+            figures = errata_checks = numeric = None
+            if notes and figure_dir is not None:
+                from .numeric_report import numeric_section
+
+                # the slowest job (it imports and trains numeric): first in line
+                numeric = pool.submit(numeric_section, figure_dir, FIGURE_DIR)
             if figure_dir is not None:
                 from .figures import make_figures
 
                 figures = pool.submit(make_figures, figure_dir, [d.name for d in derivations])
-            if errata:
+            if notes:
                 from .errata import verify_errata
 
                 errata_checks = pool.submit(verify_errata)
@@ -80,7 +86,7 @@ def _run(derivations: Sequence[Derivation], workers: int, figure_dir: Path | Non
             futures = {i: pool.submit(_verify_one, i) for i in order}
             results = [futures[i].result() for i in range(len(derivations))]
             return (results, figures.result() if figures else {},
-                    errata_checks.result() if errata_checks else None)
+                    errata_checks.result() if errata_checks else None, numeric.result() if numeric else "")
     finally:
         _PENDING = ()
 
@@ -106,11 +112,11 @@ def write_reports(derivations: Sequence[Derivation], outdir: Path | str, *, note
     outdir.mkdir(parents=True, exist_ok=True)
     figure_dir = outdir / FIGURE_DIR if figures else None
     if results is None:
-        results, drawn, checks = _run(derivations, workers, figure_dir, notes)
+        results, drawn, checks, numeric = _run(derivations, workers, figure_dir, notes)
     else:
         if len(results) != len(derivations):
             raise ValueError(f"{len(results)} result lists for {len(derivations)} derivations")
-        _, drawn, checks = _run((), workers, figure_dir, notes)
+        _, drawn, checks, numeric = _run((), workers, figure_dir, notes)
     written = Written()
     for d, rs in zip(derivations, results):
         figs = [document.Figure(f"{FIGURE_DIR}/{name}", caption) for name, caption in drawn.get(d.name, [])]
@@ -122,11 +128,7 @@ def write_reports(derivations: Sequence[Derivation], outdir: Path | str, *, note
     if notes:
         from .errata import errata_section
 
-        appendices = [errata_section({d.name: (d, rs) for d, rs in zip(derivations, results)}, checks)]
-        if figures:
-            from .numeric_report import numeric_section
-
-            appendices.append(numeric_section(outdir / FIGURE_DIR, FIGURE_DIR))
+        appendices = [errata_section({d.name: (d, rs) for d, rs in zip(derivations, results)}, checks), numeric]
         path = outdir / f"{NOTES_NAME}.tex"
         path.write_text(document.lecture_notes(written.sections, [a for a in appendices if a]), encoding="utf-8")
         written.tex.append(path)
