@@ -523,6 +523,28 @@ def _sum(B, env, static):
     return B.zero() if total is None else total
 
 
+def _to_sympy(B: Backend, v: Any) -> sp.Basic:
+    conv = (lambda x: sp.Float(x, mpmath.mp.dps)) if B is NUMERIC else (lambda x: x)
+    if isinstance(v, Mat):
+        return sp.ImmutableMatrix(v.rows, v.cols, [conv(x) for x in v.data])
+    return conv(v)
+
+
+def _from_sympy(B: Backend, v: sp.Basic) -> Any:
+    conv = (lambda x: mpmath.mpf(sp.Float(x, mpmath.mp.dps))) if B is NUMERIC else (lambda x: x)
+    if getattr(v, "is_Matrix", False):
+        v = sp.ImmutableMatrix(v.as_explicit() if isinstance(v, MatrixExpr) else v)
+        return Mat(v.rows, v.cols, tuple(conv(x) for x in v))
+    return conv(v)
+
+
+def _generic(B: Backend, env: Env, cls: type, *vals: Any) -> Any:
+    try:
+        return _from_sympy(B, cls(*[_to_sympy(B, v) for v in vals]).doit())
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise Unsupported(f"cannot carry out {cls.__name__} here: {exc}") from None
+
+
 class _Compiler:
     def __init__(self, index_names: frozenset[str] = frozenset()) -> None:
         self.steps: list[tuple[Callable, tuple[int, ...], Any]] = []
@@ -627,6 +649,12 @@ class _Compiler:
             return self.emit(_sum, (), (body, var.name, lo, hi))
         if isinstance(e, sp.MatrixBase):
             return self.emit(_build, self._many(list(e)), e.shape)
+        if isinstance(e, MatrixExpr) and type(e).__module__.startswith("derive."):
+            # One of the project's own operators (e.g. the diagonal of a matrix): carried out by
+            # its doit() once its arguments are explicit.  Slower, but keys may use any of them.
+            parts = [a for a in e.args if isinstance(a, (sp.Expr, MatrixExpr)) and not isinstance(a, sp.Lambda)]
+            if len(parts) == len(e.args):
+                return self.emit(_generic, self._many(parts), type(e))
         raise Unsupported(f"cannot evaluate {type(e).__name__}: {e}")
 
     def _pow(self, e: sp.Pow) -> int:

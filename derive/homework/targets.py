@@ -401,12 +401,32 @@ def _lda_theta0() -> Target:
     )
 
 
+#: The class-k quantities of K-class LDA, as a student writes them.
+MU_K = sp.MatrixSymbol("mu_k", SYM.d, 1)
+PI_K = sp.Symbol("pi_k", positive=True)
+
+
+def _one_class(expr: sp.Basic) -> sp.Basic:
+    """The class-k entry of a per-class formula of lda_softmax.
+
+    There the means are the columns of a d×K matrix ``mu`` and the priors a K-column ``pi``, and
+    θ_k, θ_{0,k} are column/entry k of formulas that act class by class.  With K = 1 the matrix
+    of means is μ_k itself and the prior vector is π_k, so the formula for one class is the key.
+    """
+    one = expr.subs(SYM.K, 1)
+    means = [m for m in one.atoms(sp.MatrixSymbol) if m.name == "mu" and m.shape == (SYM.d, 1)]
+    priors = [m for m in one.atoms(sp.MatrixSymbol) if m.name == "pi" and m.shape == (1, 1)]
+    out = one.xreplace({**{m: MU_K for m in means}, **{q: sp.ImmutableMatrix([[PI_K]]) for q in priors}})
+    leftover = [m.name for m in out.atoms(sp.MatrixSymbol) if m.name in ("mu", "pi")]
+    if leftover:
+        raise TargetUnavailable(f"lda_softmax's per-class formula still mentions {leftover} after taking one class")
+    return out
+
+
 def _lda_softmax_parts() -> tuple[sp.Basic, sp.Basic, sp.Basic, sp.Basic]:
-    theta_k = _key("lda_softmax", "THETA_K")
-    theta0_k = _key("lda_softmax", "THETA0_K")
-    mu_k = _find(theta_k, "mu_k")
-    pi_k = _find(theta0_k, "pi_k")
-    return theta_k, theta0_k, mu_k, pi_k
+    theta_k = _one_class(_key("lda_softmax", "THETA_K"))
+    theta0_k = _one_class(_key("lda_softmax", "THETA0_K"))
+    return theta_k, theta0_k, MU_K, PI_K
 
 
 def _lda_softmax_theta() -> Target:
