@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,12 +151,12 @@ def _jsonl_rows(text: str) -> Iterator[Submission]:
         yield Submission(row, student.strip(), values["target"].strip(), values["answer"])
 
 
-def _grade_one(sub: Submission) -> CheckResult:
+def _grade_one(sub: Submission, cache: bool) -> CheckResult:
     if sub.problem is not None:
         return CheckResult(sub.target, sub.answer, Verdict.INVALID, 0.0, f"Invalid: {sub.problem}.",
                            method="unreadable row")
     try:
-        return check(sub.target, sub.answer)
+        return check(sub.target, sub.answer, cache=cache)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - one row must never stop the batch
@@ -166,12 +165,17 @@ def _grade_one(sub: Submission) -> CheckResult:
                            "Flagged for a human to look at.", method="checker error")
 
 
-def grade(submissions: Iterable[Submission], *, on_result: Callable[[Graded], None] | None = None) -> Batch:
-    """Check every submission in order; ``on_result`` sees each graded row as soon as it is done."""
+def grade(submissions: Iterable[Submission], *, on_result: Callable[[Graded], None] | None = None,
+          cache: bool = True) -> Batch:
+    """Check every submission in order; ``on_result`` sees each graded row as soon as it is done.
+
+    With ``cache`` (the default) an answer identical to an earlier one for the same target, as
+    typed or as read, reuses that verdict; without it every row is checked from scratch.
+    """
     batch = Batch()
     start = time.perf_counter()
     for sub in submissions:
-        graded = Graded(sub, _grade_one(sub))
+        graded = Graded(sub, _grade_one(sub, cache))
         batch.rows.append(graded)
         if on_result is not None:
             on_result(graded)
@@ -184,7 +188,3 @@ def summary_line(batch: Batch) -> str:
     return (f"{len(batch.rows)} answers: {c['correct']} correct, {c['incorrect']} incorrect, {c['invalid']} invalid, "
             f"{c['undecided']} undecided; {batch.seconds:.2f} s ({batch.rate:.0f} answers/s, "
             f"slowest {batch.slowest():.2f} s)")
-
-
-def _print(*parts: str) -> None:
-    print(*parts, file=sys.stdout)

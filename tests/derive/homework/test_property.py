@@ -1,0 +1,69 @@
+"""Property test: the truth, however written, is always correct; a perturbed truth never is.
+
+Hypothesis builds random expressions in z and σ(z) (the binding p ≡ σ(z) included) and uses
+each as the key of a throw-away target.  The key printed as text and read back, and the key
+rewritten through the definition of σ, must both be ``correct``; the key plus any non-zero
+perturbation, from a visible constant down to a bump of width 10⁻³ or a term of size 10⁻⁴⁰,
+must never be ``correct``.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from derive import symbols as S
+from derive.assumptions import Real
+from derive.functions import sigmoid, to_elementary
+from derive.homework.reading import read
+from derive.homework.targets import Binding, SymbolDecl, Target
+from derive.homework.verdict import Verdict, check_expr
+
+z, p = S.z, S.p
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+leaves = st.sampled_from([z, p, sigmoid(z), sp.Integer(2), sp.Rational(1, 3), sp.exp(z), sp.tanh(z)])
+
+
+def _combine(children):
+    return st.one_of(
+        st.tuples(children, children).map(lambda ab: ab[0] + ab[1]),
+        st.tuples(children, children).map(lambda ab: ab[0] * ab[1]),
+        st.tuples(children, children).map(lambda ab: ab[0] - ab[1]),
+        children.map(lambda a: a / (2 + a ** 2)),      # defined everywhere
+        children.map(lambda a: sp.log(1 + sp.exp(a))),
+    )
+
+
+expressions = st.recursive(leaves, _combine, max_leaves=6).filter(lambda e: e.free_symbols & {z, p} and e != 0)
+
+perturbations = st.sampled_from([
+    sp.Integer(1), z / 7, sp.Rational(1, 10 ** 6) * sigmoid(z), sp.Rational(1, 10 ** 40),
+    sp.exp(-1000 * (z - sp.Rational(3, 10)) ** 2), sp.Rational(1, 10 ** 12) * sp.exp(-10 ** 6 * (z - sp.Rational(2, 5)) ** 2),
+    z ** 2 * p, -p,
+])
+
+
+def target_for(key: sp.Basic) -> Target:
+    return Target("property", "a random expression", key, "test",
+                  symbols=(SymbolDecl("z", z, "z"), SymbolDecl("p", p, "p ≡ σ(z)")),
+                  bindings=(Binding(p, sigmoid(z)),), assumptions=(Real(z),))
+
+
+@SETTINGS
+@given(expressions)
+def test_the_truth_read_back_from_text_is_correct(key):
+    target = target_for(key)
+    for form in (key, to_elementary(key.subs(p, sigmoid(z)))):
+        parsed = read(sp.sstr(form), target)
+        r = check_expr(target, parsed.expr)
+        assert r.verdict is Verdict.CORRECT, (sp.sstr(form), r.feedback)
+
+
+@SETTINGS
+@given(expressions, perturbations, st.sampled_from([1, -1, 3]))
+def test_a_perturbed_truth_is_never_correct(key, bump, sign):
+    target = target_for(key)
+    r = check_expr(target, key + sign * bump)
+    assert r.verdict is not Verdict.CORRECT, (sp.sstr(key), sp.sstr(bump), r.feedback)
