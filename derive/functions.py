@@ -116,8 +116,12 @@ ELEMENTARY = (sigmoid, softplus, logsumexp)
 
 def to_elementary(expr: sp.Basic) -> sp.Basic:
     """Replace σ, softplus and logsumexp by their definitions in terms of exp and log."""
-    # ``replace`` rather than ``rewrite(exp)``: the latter would also expand tanh, cosh, ...
-    for func in ELEMENTARY:
-        if expr.has(func):
-            expr = expr.replace(func, lambda *args, f=func: f(*args)._eval_rewrite_as_exp(*args))
-    return expr
+    # Not ``rewrite(exp)``, which would also expand tanh, cosh, ...; and ``xreplace`` on the
+    # few applications found, which is several times faster than a pattern ``replace``.
+    # Inner applications first, so nested ones (σ(σ(z))) are rewritten all the way down.
+    while True:
+        found = [f for f in expr.atoms(sp.Function) if isinstance(f, ELEMENTARY)]
+        if not found:
+            return expr
+        innermost = [f for f in found if not any(g.has(*ELEMENTARY) for g in f.args)]
+        expr = expr.xreplace({f: f._eval_rewrite_as_exp(*f.args) for f in innermost})

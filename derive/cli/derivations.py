@@ -9,6 +9,7 @@ import textwrap
 
 import sympy as sp
 
+from ..batch import verify_many
 from ..registry import REGISTRY, get
 from ..step import Derivation
 from ..verify import StepResult, Verdict
@@ -33,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("names", nargs="*", metavar="NAME", help="derivation names (see 'derive list')")
     p.add_argument("--all", action="store_true", help="verify every derivation")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a table")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="worker processes (default: one per core)")
     p.set_defaults(handler=run_verify)
 
 
@@ -97,7 +100,9 @@ def run_verify(args: argparse.Namespace) -> int:
     if not args.all and not args.names:
         raise UsageError("name at least one derivation, or use --all (see 'derive list')")
     derivations = list(REGISTRY.values()) if args.all else _derivations(args.names)
-    report = [(d, d.verify()) for d in derivations]
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    report = list(zip(derivations, verify_many(derivations, args.jobs)))
     if args.json:
         print(json.dumps([_as_json(d, rs) for d, rs in report], indent=2))
     else:
