@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.linalg import blas
 
 from . import stable
 from .kernels import BinaryKernels, binary_kernels
@@ -86,12 +85,22 @@ class BinaryObjective:
     def _penalty(self, w: Array) -> float:
         return 0.5 * self.l2 * float(w @ w)
 
-    def value(self, theta: Array) -> float:
-        """J(θ)."""
-        w, _ = self.split(theta)
+    def _logits_and_loss(self, theta: Array) -> tuple[Array, float]:
+        """(z, Σℓ) at θ, remembered for the last θ: Newton's line search evaluates J at the
+        point where the next Hessian is needed, and this saves the second pass."""
+        cached = getattr(self, "_cache", None)
+        if cached is not None and np.array_equal(cached[0], theta):
+            return cached[1], cached[2]
         z = self.logits(theta)
         self.last_margin = float(np.min((2.0 * self.y - 1.0) * z)) if self.n else -np.inf
-        return float(np.sum(self.kernels.loss(z, self.y))) / self.n + self._penalty(w)
+        total = float(np.sum(self.kernels.loss(z, self.y)))
+        self._cache = (theta.copy(), z, total)
+        return z, total
+
+    def value(self, theta: Array) -> float:
+        """J(θ)."""
+        _, total = self._logits_and_loss(theta)
+        return total / self.n + self._penalty(self.split(theta)[0])
 
     def value_gradient(self, theta: Array) -> tuple[float, Array]:
         """(J(θ), ∇J(θ)) in one pass over X (the fused, threaded kernel)."""
@@ -114,39 +123,36 @@ class BinaryObjective:
         return grad
 
     def value_gradient_hessian(self, theta: Array) -> tuple[float, Array, Array]:
-        """(J, ∇J, ∇²J) at θ; the Hessian is accumulated over row blocks with BLAS syrk."""
+        """(J, ∇J, ∇²J) at θ; the Hessian is accumulated over row blocks."""
         w, _ = self.split(theta)
-        z = self.logits(theta)
-        self.last_margin = float(np.min((2.0 * self.y - 1.0) * z)) if self.n else -np.inf
-        value = float(np.sum(self.kernels.loss(z, self.y))) / self.n + self._penalty(w)
+        z, total = self._logits_and_loss(theta)
+        value = total / self.n + self._penalty(w)
         r = self.kernels.dloss(z, self.y)
         h = self.kernels.d2loss(z, self.y)
-        del z
         grad = np.empty(self.n_params)
         grad[:-1] = (r @ self.X) / self.n + self.l2 * w
         grad[-1] = float(r.sum()) / self.n
-        hess = self.hessian_from_weights(h)
-        return value, grad, hess
+        return value, grad, self.hessian_from_weights(h)
 
     def hessian_from_weights(self, h: Array) -> Array:
         """[XᵀDX/n + l2·I, XᵀD1/n; 1ᵀDX/n, 1ᵀD1/n] for D = diag(h), h ≥ 0."""
         d, n = self.d, self.n
-        hess = np.zeros((d + 1, d + 1), order="F")
-        gram = np.zeros((d, d), order="F")
+        hess = np.empty((d + 1, d + 1))
         root = np.sqrt(h)
         step = _rows_per_block(d)
+        gram = np.zeros((d, d))
         for start in range(0, n, step):
             block = self.X[start:start + step] * root[start:start + step, None]
-            # (√D X)ᵀ(√D X) = XᵀDX; syrk does half the work of a general product.
-            gram = blas.dsyrk(1.0, block.T, beta=1.0, c=gram, trans=0, lower=0, overwrite_c=1)
-        upper = np.triu(gram)
-        hess[:d, :d] = (upper + np.triu(upper, 1).T) / n
-        hess[:d, :d][np.diag_indices(d)] += self.l2
+            # (√D X)ᵀ(√D X) = XᵀDX; NumPy hands Aᵀ·A to BLAS syrk, half the work of a product.
+            gram += block.T @ block
+        hess[:d, :d] = gram
+        hess[:d, :d] /= n
+        hess[np.arange(d), np.arange(d)] += self.l2
         cross = (h @ self.X) / n
         hess[:d, d] = cross
         hess[d, :d] = cross
         hess[d, d] = float(h.sum()) / n
-        return np.ascontiguousarray(hess)
+        return hess
 
     def hessp(self, theta: Array, v: Array) -> Array:
         """∇²J(θ)·v = (Xᵀ(ℓ″ ∘ (Xv_w + v_b))/n + l2·v_w, 1ᵀ(ℓ″ ∘ (Xv_w + v_b))/n)."""

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "derive.cli.derivations",
     "derive.cli.report",
     "derive.cli.check",
+    "derive.cli.train",
 )
 
 

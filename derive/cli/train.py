@@ -1,0 +1,188 @@
+"""``derive train logistic|softmax|lda|mlp --data FILE.csv --target COLUMN``: fit a model on a CSV.
+
+The trainers live in the ``numeric`` package and are imported only when this command runs,
+so ``derive`` itself never depends on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from typing import Any
+
+from . import UsageError
+
+MODELS = ("logistic", "softmax", "lda", "mlp")
+_SOLVERS = {"logistic": ("newton", "lbfgs", "gd", "sgd"), "softmax": ("newton", "lbfgs", "gd", "sgd"),
+            "mlp": ("lbfgs", "sgd"), "lda": ()}
+#: A run shorter than this shows no progress bar at all.
+_BAR_DELAY_SECONDS = 0.5
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "train", help="train a model on a CSV file with the derived gradients",
+        description="Fit logistic regression, softmax regression, Gaussian LDA or a one-hidden-layer "
+                    "MLP to a CSV file (a header line, numeric feature columns, one label column). "
+                    "Gradients and Hessians are generated from the verified derivations. Prints the "
+                    "parameters, the final loss, the iteration count and the training accuracy.")
+    p.add_argument("model", choices=MODELS, help="which model to fit")
+    p.add_argument("--data", required=True, metavar="FILE.csv", help="the training table")
+    p.add_argument("--target", required=True, metavar="COLUMN", help="the column holding the labels")
+    p.add_argument("--l2", type=float, default=None, metavar="λ",
+                   help="penalty (λ/2)‖coef‖² on the mean loss (default 0; mlp: 1e-4); "
+                        "scikit-learn's C = 1/(n·λ)")
+    p.add_argument("--reg", type=float, default=0.0, metavar="r",
+                   help="lda only: use the pooled covariance + r·I (for a singular covariance)")
+    p.add_argument("--solver", default=None,
+                   help="logistic/softmax: newton (default), lbfgs, gd, sgd; mlp: lbfgs (default), sgd")
+    p.add_argument("--max-iter", type=int, default=None, metavar="N", help="iteration (epoch) limit")
+    p.add_argument("--tol", type=float, default=None, help="stop when max|gradient| ≤ tol")
+    p.add_argument("--hidden", type=int, default=8, metavar="M", help="mlp only: hidden units (default 8)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the sgd shuffles and the mlp's initial weights")
+    p.add_argument("--json", action="store_true",
+                   help="print {coef, intercept, loss, n_iter, converged, accuracy} (and classes, features) as JSON")
+    p.set_defaults(handler=run_train)
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    solvers = _SOLVERS[args.model]
+    if args.solver is not None and args.solver not in solvers:
+        allowed = ", ".join(solvers) if solvers else "none (it has a closed form)"
+        raise UsageError(f"--solver {args.solver!r} does not apply to {args.model}; choose from {allowed}")
+    if args.model == "lda" and args.l2 is not None:
+        raise UsageError("lda has no l2 penalty (it is fitted in closed form); use --reg for a singular covariance")
+    if args.model != "lda" and args.reg:
+        raise UsageError("--reg applies to lda only")
+    if args.l2 is not None and not args.l2 >= 0:
+        raise UsageError(f"--l2 must be ≥ 0, got {args.l2}")
+    if args.max_iter is not None and args.max_iter < 1:
+        raise UsageError(f"--max-iter must be a positive integer, got {args.max_iter}")
+    if args.tol is not None and not args.tol > 0:
+        raise UsageError(f"--tol must be positive, got {args.tol}")
+
+
+def _estimator(args: argparse.Namespace):
+    import numeric
+
+    options: dict[str, Any] = {}
+    if args.max_iter is not None:
+        options["max_iter"] = args.max_iter
+    if args.tol is not None:
+        options["tol"] = args.tol
+    if args.solver is not None:
+        options["solver"] = args.solver
+    if args.model == "lda":
+        return numeric.GaussianLDA(reg=args.reg)
+    if args.l2 is not None:
+        options["l2"] = args.l2
+    if args.model == "mlp":
+        return numeric.MLPClassifier(hidden=args.hidden, seed=args.seed, **options)
+    if options.get("solver") == "sgd":
+        options["seed"] = args.seed
+    cls = numeric.LogisticRegression if args.model == "logistic" else numeric.SoftmaxRegression
+    return cls(**options)
+
+
+def _progress_bar(model: Any, total: int | None):
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=f"training {type(model).__name__}", unit="it", delay=_BAR_DELAY_SECONDS,
+               file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def callback(iteration: int, loss: float) -> None:
+        bar.update(iteration - bar.n)
+        bar.set_postfix(loss=f"{loss:.6g}", refresh=False)
+
+    return bar, callback
+
+
+def _default_max_iter(model: Any) -> int | None:
+    if getattr(model, "max_iter", None) is not None:
+        return int(model.max_iter)
+    return {"newton": 100, "lbfgs": 1000, "gd": 10_000, "sgd": 200}.get(getattr(model, "solver", ""))
+
+
+def _parameters(model: Any) -> tuple[Any, Any]:
+    if hasattr(model, "coefs_"):
+        return [w.tolist() for w in model.coefs_], [b.tolist() for b in model.intercepts_]
+    coef, intercept = model.coef_, model.intercept_
+    return coef.tolist(), (intercept.tolist() if hasattr(intercept, "tolist") else float(intercept))
+
+
+def _mean_log_loss(model: Any, X, y) -> float:
+    """(1/n) Σ −log P(y_i | x_i): the mean cross-entropy of the fitted posterior (no penalty)."""
+    import numpy as np
+
+    proba = model.predict_proba(X)
+    index = np.searchsorted(model.classes_, y)
+    with np.errstate(divide="ignore"):
+        return float(-np.mean(np.log(proba[np.arange(len(y)), index])))
+
+
+def run_train(args: argparse.Namespace) -> int:
+    _check_options(args)
+    from numeric.csvdata import load_csv
+
+    table = load_csv(args.data, args.target)
+    model = _estimator(args)
+    n_classes = len(set(table.y.tolist()))
+    if args.model == "logistic" and n_classes > 2:
+        raise ValueError(f"{args.data}: column {args.target!r} has {n_classes} classes; logistic regression "
+                         f"is for two: use 'derive train softmax'")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if args.model == "lda":
+            model.fit(table.X, table.y)
+        else:
+            bar, callback = _progress_bar(model, _default_max_iter(model))
+            try:
+                model.fit(table.X, table.y, callback=callback)
+            finally:
+                bar.close()
+    accuracy = float(model.score(table.X, table.y))
+    loss = float(model.loss_) if hasattr(model, "loss_") else _mean_log_loss(model, table.X, table.y)
+    coef, intercept = _parameters(model)
+    result = {
+        "coef": coef, "intercept": intercept, "loss": loss,
+        "n_iter": int(getattr(model, "n_iter_", 0)), "converged": bool(getattr(model, "converged_", True)),
+        "accuracy": accuracy,
+        "classes": [c.item() if hasattr(c, "item") else c for c in model.classes_],
+        "features": list(table.features),
+    }
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        _print_report(args, table, model, result)
+    return 0
+
+
+def _print_report(args: argparse.Namespace, table, model, result: dict) -> None:
+    import numpy as np
+
+    n, d = table.X.shape
+    print(f"{type(model).__name__} on {args.data}: {n} examples, {d} features, "
+          f"target {args.target!r} with classes {result['classes']}")
+    width = max(len(f) for f in table.features)
+    if hasattr(model, "coefs_"):
+        for name, value in (("W1", model.coefs_[0]), ("b1", model.intercepts_[0]),
+                            ("W2", model.coefs_[1]), ("b2", model.intercepts_[1])):
+            print(f"{name} {value.shape}:")
+            print(np.array2string(value, precision=6, suppress_small=True, max_line_width=100))
+    else:
+        coef = np.atleast_2d(model.coef_)
+        header = [f"{'feature':<{width}}"] + ([f"{'coef':>14}"] if coef.shape[0] == 1 else
+                                              [f"{str(c):>14}" for c in result["classes"]])
+        print("  ".join(header))
+        for j, name in enumerate(table.features):
+            print("  ".join([f"{name:<{width}}"] + [f"{v:14.6g}" for v in coef[:, j]]))
+        intercept = np.atleast_1d(model.intercept_)
+        print("  ".join([f"{'(intercept)':<{width}}"] + [f"{v:14.6g}" for v in intercept]))
+    kind = "mean loss of the posterior" if args.model == "lda" else "final objective"
+    print(f"{kind}: {result['loss']:.10g}")
+    print(f"iterations: {result['n_iter']}  converged: {'yes' if result['converged'] else 'no'}")
+    print(f"training accuracy: {result['accuracy']:.4f}")
