@@ -275,6 +275,8 @@ def _modulo_twins(target: Target, lay: Layout, points: list[Point], rng: random.
         values = _values_of(lay, pt.env)
 
         def pick(kind, i, n):
+            if kind == "spd":  # only the modulo symbols' values are used; these just fill the form
+                return _spd(n, 0)
             if kind == "fraction":
                 return sp.Rational(rng.randint(1, 15), 16)
             if kind == "positive":

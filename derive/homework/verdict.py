@@ -107,6 +107,12 @@ def check(target_name: str, text: str, *, seconds: float = TIME_LIMIT, cache: bo
         result = _result(target_name, text, Verdict.UNDECIDED,
                          f"Undecided: the {seconds:g} s time limit ran out before the check finished. "
                          "Flagged for a human to look at.", method="time limit")
+    except (RecursionError, MemoryError, ArithmeticError, TypeError, ValueError, AttributeError,
+            IndexError, KeyError, NotImplementedError) as exc:
+        # Our failure, not the student's: say so honestly instead of crashing a batch.
+        result = _result(target_name, text, Verdict.UNDECIDED,
+                         f"Undecided: the checker failed on this answer ({type(exc).__name__}: {exc}). "
+                         "Flagged for a human to look at.", method="checker error")
     result.seconds = time.perf_counter() - start
     if cache:
         _remember(_TEXT_CACHE, (target_name, text), result)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import importlib
 
+import numpy as np
 import pytest
+import sympy as sp
+from numpy.testing import assert_allclose
 
 from derive.homework.equivalence import checker
 from derive.homework.targets import get_target, target_names
@@ -183,11 +186,46 @@ def test_the_table_covers_every_target():
     assert len(target_names()) == 17
 
 
-@pytest.mark.parametrize("name", target_names())
+PER_CLASS = {"lda-softmax-theta", "lda-softmax-theta0"}
+
+
+@pytest.mark.parametrize("name", sorted(set(target_names()) - PER_CLASS))
 def test_each_key_is_the_derivations_constant(name):
     target = get_target(name)
     module, constant = target.source.split(".")
     assert target.key is getattr(importlib.import_module(f"derive.derivations.{module}"), constant)
+
+
+def test_per_class_lda_keys_are_column_k_of_the_derivations_formulas():
+    """θ_k and θ_{0,k} are taken from lda_softmax's K-class formulas (one class at a time); check
+    them against those formulas at K = 4 and against NumPy."""
+    from derive.derivations import lda_softmax
+    from derive.homework.evaluate import EXACT, Env, Mat, compile_expr
+    rng = np.random.default_rng(2)
+    d, K = 3, 4
+    A = rng.integers(-2, 3, size=(d, d))
+    sigma = A @ A.T + 2 * np.eye(d)
+    M = rng.integers(-3, 4, size=(d, K))
+    pis = np.array([1, 2, 3, 4]) / 10
+    exact = lambda a: Mat(a.shape[0], a.shape[1], tuple(sp.Rational(int(v)) if float(v).is_integer()
+                                                         else sp.Rational(str(v)) for v in a.ravel()))
+    P = sp.ImmutableMatrix(sigma.astype(int).tolist()).inv()
+    full_env = Env({}, {"P": Mat(d, d, tuple(P)), "mu": exact(M), "pi": exact(pis[:, None]),
+                        "Sigma": exact(sigma)}, {"d": d, "K": K})
+    full_theta = compile_expr(lda_softmax.THETA_K).run(full_env, EXACT)
+    full_theta0 = compile_expr(lda_softmax.THETA0_K).run(full_env, EXACT)
+    t, t0 = get_target("lda-softmax-theta"), get_target("lda-softmax-theta0")
+    for k in range(K):
+        env = Env({"pi_k": sp.Rational(str(pis[k]))}, {"P": full_env.mats["P"], "mu_k": exact(M[:, [k]]),
+                                                       "Sigma": full_env.mats["Sigma"]}, {"d": d})
+        mine = compile_expr(t.key).run(env, EXACT)
+        mine0 = compile_expr(t0.key).run(env, EXACT)
+        mine0 = mine0.data[0] if isinstance(mine0, Mat) else mine0
+        assert list(mine.data) == [full_theta[i, k] for i in range(d)]
+        assert sp.simplify(mine0 - full_theta0[k, 0]) == 0
+        expected = np.linalg.solve(sigma, M[:, k])
+        assert_allclose([float(v) for v in mine.data], expected, rtol=1e-12)
+        assert_allclose(float(mine0), -M[:, k] @ expected / 2 + np.log(pis[k]), rtol=1e-12)
 
 
 @pytest.mark.parametrize("target, answer", _targets_with(CORRECT))
