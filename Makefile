@@ -9,6 +9,7 @@ TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-fonts-recom
 
 demo: venv tex
 	$(BIN)/derive verify --all
+	$(BIN)/derive grade examples/submissions.csv
 	@$(BIN)/python -m derive.tour
 
 test: venv tex
