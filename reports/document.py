@@ -144,6 +144,15 @@ def _fit(tex: str, width: str) -> str:
 
 # -- the proof ---------------------------------------------------------------------------
 
+def _rows(head: str, relation: str, lines: Sequence[str], tag: str, width: str) -> list[str]:
+    r"""``head &= line₁``, then ``&\quad line_k``; the tag goes on the last line, after the whole expression."""
+    rows = [(r"%s &%s %s" % (head, relation, _fit(lines[0], width))).lstrip()]
+    rows.extend(r"&\quad %s" % _fit(line, width) for line in lines[1:])
+    if tag:
+        rows[-1] += r" \tag*{%s}" % tag
+    return rows
+
+
 def _note(index: int, justification: str, result: StepResult | None) -> str:
     verdict = badge(result) if result is not None else ""
     return r"\stepnote{%d}{%s}{%s}" % (index, prose(justification), verdict)
@@ -161,7 +170,9 @@ def chain_display(derivation: Derivation, indices: Sequence[int],
     lhs_tex = printer.doprint(steps[indices[0]].lhs)
     alone = width_em(lhs_tex) > LHS_ALONE_EM
     lhs_em = 0.0 if alone else width_em(lhs_tex)
-    budget = TEXT_EM - NOTE_EM - 4.0 - lhs_em
+    # A long expression may use the full width: its note then goes below its last line.
+    budget = TEXT_EM - 4.0 - lhs_em
+    beside = budget - NOTE_EM
     laid_out = []  # (head, relation, lines, note) per step
     for n, i in enumerate(indices):
         step = steps[i]
@@ -174,19 +185,18 @@ def chain_display(derivation: Derivation, indices: Sequence[int],
         laid_out.append((head, relation_symbol(type(step.claim)), break_terms(step.rhs, budget, printer), note))
     # Give the notes whatever the mathematics leaves free, so they wrap less.  A note sits in
     # a right-hand tag: amsmath moves it below a line that is too wide to share with it.
-    fitting = [width_em(line) for _, _, lines, _ in laid_out for line in lines if width_em(line) <= budget]
-    widest = max(fitting, default=budget)
+    fitting = [width_em(line) for _, _, lines, _ in laid_out for line in lines if width_em(line) <= beside]
+    widest = max(fitting, default=beside)
     note_em = min(max(TEXT_EM - lhs_em - widest - 6.0, NOTE_EM), 0.5 * TEXT_EM)
     math_width = r"\dimexpr\linewidth-%s\relax" % ("4em" if alone else r"4em-\wd\lhsbox")
-    rows = [r"\MoveEqLeft[2] %s \\" % lhs_tex] if alone else []
+    rows = [r"\MoveEqLeft[2] %s" % lhs_tex] if alone else []
     for head, rel, lines, note in laid_out:
-        rows.append((r"%s &%s %s \tag*{%s} \\" % (head, rel, _fit(lines[0], math_width), note)).lstrip())
-        rows.extend(r"&\quad %s \\" % _fit(line, math_width) for line in lines[1:])
-    body = "\n".join(rows)
+        rows.extend(_rows(head, rel, lines, note, math_width))
+    body = " \\\\\n".join(rows)
     setup = r"\setlength{\notewidth}{%.1fem}" % note_em
     if not alone:
         setup += r"\sbox{\lhsbox}{$\displaystyle %s$}" % lhs_tex
-    return "%s\n\\begin{align*}\n%s\n\\end{align*}" % (setup, body.rstrip("\\ \n"))
+    return "%s\n\\begin{align*}\n%s\n\\end{align*}" % (setup, body)
 
 
 def claims_display(claims: Sequence[tuple[Relational, str, StepResult | None]], first_number: int = 1,
@@ -201,13 +211,12 @@ def claims_display(claims: Sequence[tuple[Relational, str, StepResult | None]], 
         symbol = relation_symbol(type(claim))
         if width_em(lhs) > LHS_ALONE_EM:
             # a long left side on a line of its own; the note goes with the relation below it
-            lines = break_terms(claim.rhs, TEXT_EM - NOTE_EM - 4.0, printer)
+            lines = break_terms(claim.rhs, TEXT_EM - 4.0, printer)
             rows.append(r"\MoveEqLeft[2] %s" % _fit(lhs, width))
-            rows.append(r"&%s %s \tag*{%s}" % (symbol, _fit(lines[0], width), note))
+            rows.extend(_rows("", symbol, lines, note, width))
         else:
-            lines = break_terms(claim.rhs, TEXT_EM - NOTE_EM - 4.0 - width_em(lhs), printer)
-            rows.append(r"%s &%s %s \tag*{%s}" % (lhs, symbol, _fit(lines[0], width), note))
-        rows.extend(r"&\quad %s" % _fit(line, width) for line in lines[1:])
+            lines = break_terms(claim.rhs, TEXT_EM - 4.0 - width_em(lhs), printer)
+            rows.extend(_rows(lhs, symbol, lines, note, width))
     body = " \\\\\n".join(rows)
     return "\\setlength{\\notewidth}{%.1fem}\n\\begin{align*}\n%s\n\\end{align*}" % (NOTE_EM, body)
 
@@ -238,18 +247,17 @@ def theorem_box(derivation: Derivation, printer: LecturePrinter | None = None) -
     width = r"\dimexpr\linewidth-8em\relax"
     for k, rel in enumerate(derivation.statement):
         lhs = printer.doprint(rel.lhs)
-        tag = r" \tag*{(%s)}" % _roman(k) if many else ""
+        tag = "(%s)" % _roman(k) if many else ""
         symbol = relation_symbol(type(rel))
         lhs_em = width_em(lhs)
         if lhs_em > 2 * LHS_ALONE_EM or lhs_em + width_em(printer.doprint(rel.rhs)) > TEXT_EM - 8.0:
             # a long left side gets a line of its own, the right side starts under it
             lines = break_terms(rel.rhs, TEXT_EM - 10.0, printer)
             rows.append(r"\MoveEqLeft[2] %s" % _fit(lhs, width))
-            rows.append(r"&%s %s%s" % (symbol, _fit(lines[0], width), tag))
+            rows.extend(_rows("", symbol, lines, tag, width))
         else:
             lines = break_terms(rel.rhs, TEXT_EM - 8.0 - lhs_em, printer)
-            rows.append(r"%s &%s %s%s" % (lhs, symbol, _fit(lines[0], width), tag))
-        rows.extend(r"&\quad %s" % _fit(line, width) for line in lines[1:])
+            rows.extend(_rows(lhs, symbol, lines, tag, width))
     body = " \\\\\n".join(rows)
     return "\\begin{theorembox}\n\\begin{align*}\n%s\n\\end{align*}\n\\end{theorembox}" % body
 

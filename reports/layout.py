@@ -14,6 +14,9 @@ import re
 
 import sympy as sp
 
+from derive.functions import sigmoid
+from derive.ops import Softmax
+
 from .latex import LecturePrinter, _negate, _negative
 
 __all__ = ["width_em", "break_terms"]
@@ -90,11 +93,17 @@ def break_terms(expr: sp.Basic, budget: float, printer: LecturePrinter) -> list[
     """``expr`` as lines of LaTeX, each within ``budget`` em where a sum allows.
 
     The first line holds the first terms; each further line starts with its sign (``+ …`` or
-    ``- …``).  An expression that is not a sum, or a single term wider than the budget, stays
-    on one line (the document's ``\\fitto`` then shrinks it).
+    ``- …``).  A long sum inside softmax, σ, log or exp is broken the same way, between
+    ``\\biggl(`` and ``\\biggr)``.  Anything else, or a single term wider than the budget,
+    stays on one line (the document's ``\\fitto`` then shrinks it).
     """
     whole = printer.doprint(expr)
-    if width_em(whole) <= budget or not isinstance(expr, sp.Add):
+    if width_em(whole) <= budget:
+        return [whole]
+    wrapped = _break_inside(expr, budget, printer)
+    if wrapped is not None:
+        return wrapped
+    if not isinstance(expr, sp.Add):
         return [whole]
     lines: list[str] = []
     current = ""
@@ -111,3 +120,18 @@ def break_terms(expr: sp.Basic, budget: float, printer: LecturePrinter) -> list[
             current = (current + " " + piece) if current else piece
     lines.append(current)
     return lines
+
+
+#: Functions of one argument whose long sum of an argument may be broken over lines.
+_WRAPPERS = {Softmax: r"\operatorname{softmax}", sigmoid: r"\sigma", sp.log: r"\log", sp.exp: r"\exp"}
+
+
+def _break_inside(expr: sp.Basic, budget: float, printer: LecturePrinter) -> list[str] | None:
+    """softmax(a + b + …) over lines, with fixed-size parentheses that pair across the lines."""
+    name = _WRAPPERS.get(type(expr))
+    if name is None or len(expr.args) != 1 or not isinstance(expr.args[0], sp.Add):
+        return None
+    inner = break_terms(expr.args[0], budget - width_em(name) - 1.0, printer)
+    if len(inner) < 2:
+        return None
+    return [name + r"\biggl(" + inner[0], *inner[1:-1], inner[-1] + r"\biggr)"]

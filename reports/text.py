@@ -39,6 +39,8 @@ MATH_CHARS: dict[str, str] = {
     "ᵀ": r"^{\top}", "⁻¹": "^{-1}", "⁰": "^{0}", "¹": "^{1}", "²": "^{2}", "³": "^{3}", "⁴": "^{4}",
     "⁻": "^{-}", "ⁿ": "^{n}", "ᵏ": "^{k}", "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "₃": "_{3}",
     "₄": "_{4}", "ₖ": "_{k}", "ᵢ": "_{i}", "ⱼ": "_{j}", "ₙ": "_{n}", "ₘ": "_{m}",
+    "∓": r"\mp", "ℓ": r"\ell", "⊤": r"^{\top}", "∣": r"\mid", "𝒩": r"\mathcal{N}", "𝔼": r"\mathbb{E}",
+    "ℕ": r"\mathbb{N}", "⁺": "^{+}", "ᵢ": "_{i}", "⊕": r"\oplus", "⊘": r"\oslash", "∖": r"\setminus",
     "#": r"\#", "%": r"\%", "&": r"\&", "$": r"\$", "\\": r"\backslash", "|": "|",
 }
 
@@ -101,13 +103,19 @@ def _core(token: str) -> str:
     return token.strip(_EDGE_PUNCT + "()[]\"'")
 
 
+#: An identifier of a program (``expand_log``, ``log_expit``), not a subscripted variable.
+_IDENTIFIER = re.compile(r"[A-Za-z]{2,}(_[A-Za-z]{2,})+")
+
+
 def _is_math(token: str) -> bool:
     core = _core(token)
-    if not core:
+    if not core or _IDENTIFIER.fullmatch(core):
         return False
     letter = len(core) == 1 and core.isalpha() and (core.isascii() or core in MATH_CHARS)
-    if core in MATH_WORDS or (letter and core not in _NOT_VARIABLES):
+    if letter and core not in _NOT_VARIABLES:
         return True
+    if core in MATH_WORDS:
+        return False   # "the softmax saturates": a word; "softmax(a)" is caught below
     # A hyphen joins words ("log-odds", "one-hot"); in mathematics the derivations use "−".
     if re.fullmatch(r"[A-Za-z]+(-[A-Za-z]+)*", core):
         return False
@@ -134,6 +142,14 @@ def math_token(text: str) -> str:
         if c in "^_" and not re.match(r"[\^_]\s*[^\s^_}]", text[i:]):
             i += 1  # a sub- or superscript with nothing to raise would stop TeX
             continue
+        if c in "^_" and text[i + 1:i + 2] != "{":
+            # a script takes one token: brace what follows (x_\log, e^σ) so TeX reads it whole
+            j = i + 1 + (len(text) - i - 1 - len(text[i + 1:].lstrip()))
+            word = re.match(r"[A-Za-z]+|.", text[j:])
+            if word and (word.group() in MATH_WORDS or word.group() in MATH_CHARS):
+                out.append(c + "{" + math_token(word.group()) + "}")
+                i = j + len(word.group())
+                continue
         out.append(MATH_CHARS[c] + (" " if MATH_CHARS[c][-1:].isalpha() else "") if c in MATH_CHARS
                    else c if c.isascii() else "?")
         i += 1
@@ -173,6 +189,8 @@ def prose(text: str) -> str:
             # partner is not inside the mathematics too
             if head and body.count(")") > body.count("("):
                 body, head = head + body, ""
+            while body.endswith(")") and body.count(")") > body.count("("):
+                body, end = body[:-1], ")" + end   # "(explicit d=1..4)": the text's parenthesis
             pieces.append(escape(head) + "$" + math_token(body) + "$" + escape(end) + tail)
             run.clear()
 
@@ -186,6 +204,11 @@ def prose(text: str) -> str:
             run.append(token)
         else:
             flush()
-            pieces.append(escape(token))
+            core = _core(token)
+            if _IDENTIFIER.fullmatch(core):
+                start = token.index(core)
+                pieces.append(escape(token[:start]) + r"\textsf{%s}" % escape(core) + escape(token[start + len(core):]))
+            else:
+                pieces.append(escape(token))
     flush()
     return "".join(pieces)

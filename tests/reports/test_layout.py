@@ -6,6 +6,7 @@ import pytest
 import sympy as sp
 
 from derive.functions import sigmoid
+from derive.ops import Softmax
 from reports.latex import LecturePrinter
 from reports.layout import break_terms, width_em
 
@@ -43,3 +44,14 @@ def test_short_or_unbreakable_expressions_stay_whole():
     assert break_terms(z + 1, 10.0, printer) == [printer.doprint(z + 1)]
     product = sp.Mul(*[sigmoid(sp.Symbol(f"z_{i}")) for i in range(12)])
     assert break_terms(product, 5.0, printer) == [printer.doprint(product)]
+
+
+def test_a_long_sum_inside_softmax_breaks_between_paired_parentheses():
+    printer = LecturePrinter()
+    a = sp.MatrixSymbol("a", 3, 1)
+    inner = sp.MatAdd(*[sp.MatMul(sp.Symbol(f"c_{i}") * sigmoid(sp.Symbol(f"z_{i}")), a) for i in range(8)])
+    lines = break_terms(Softmax(inner), 14.0, printer)
+    assert len(lines) > 1
+    assert lines[0].startswith(r"\operatorname{softmax}\biggl(") and lines[-1].endswith(r"\biggr)")
+    assert sum(line.count(r"\biggl(") for line in lines) == sum(line.count(r"\biggr)") for line in lines) == 1
+    assert all(line.startswith(("+ ", "- ")) for line in lines[1:])

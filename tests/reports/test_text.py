@@ -24,6 +24,10 @@ GOLDEN = [
     ("Σ⁻¹ = P is symmetric", r"$\Sigma ^{-1} = P$ is symmetric"),
     ("100% & #1", r"$100\%$ \& $\#1$"),
     ("a one-hot y, I think", r"a one-hot $y$, I think"),
+    ("the softmax saturates, and log-odds", "the softmax saturates, and log-odds"),
+    ("proved by expand_log (explicit d=1..4)", r"proved by \textsf{expand\_log} (explicit $d=1..4$)"),
+    ("𝒩(x | μ_k, Σ) ∓ ½", r"$\mathcal{N}(x | \mu _k, \Sigma ) \mp  \tfrac{1}{2}$"),
+    ("x_log", r"$x_{\log}$"),
 ]
 
 
