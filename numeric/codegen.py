@@ -11,7 +11,8 @@ Two steps, both mechanical, so a formula is never typed a second time:
    to 1, whereas σ(z) − 1 would cancel to 0.
 2. **Print** it with a printer that knows the custom functions: σ → ``scipy.special.expit``,
    softplus(u) → ``−scipy.special.log_expit(−u)``, logsumexp → ``scipy.special.logsumexp``,
-   Dot(a, b) = aᵀb → ``numpy.sum(a*b)`` (the NumPy target), or the scalar stable functions
+   Dot(a, b) = aᵀb → ``numpy.sum(a*b)``, Elementwise(f, M) → f of the array, DiagOf(M) → its
+   diagonal as a column (the NumPy target), or the scalar stable functions
    of ``numeric.fused`` (the target that numba compiles into a loop).  Every function is
    lambdified with ``cse=True``.
 """
@@ -25,7 +26,8 @@ from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import PythonCodePrinter
 
 from derive.functions import logsumexp, sigmoid, softplus
-from derive.ops import Dot
+from derive.gaussian import DiagOf
+from derive.ops import Dot, Elementwise
 
 __all__ = ["stabilise", "split_binary", "stable_form", "StableNumPyPrinter", "ScalarPrinter",
            "lambdify_numpy", "lambdify_scalar"]
@@ -120,6 +122,15 @@ class StableNumPyPrinter(NumPyPrinter):
         # aᵀb for two columns of the same shape: the sum of their elementwise product.
         a, b = (self._print(arg) for arg in expr.args)
         return f"{self._module_format('numpy.sum')}(({a})*({b}))"
+
+    def _print_Elementwise(self, expr: Elementwise) -> str:
+        # f applied entrywise: NumPy's ufuncs already act entrywise on the array.
+        lam, matrix = expr.args
+        (var,) = lam.variables
+        return f"(lambda {self._print(var)}: {self._print(lam.expr)})({self._print(matrix)})"
+
+    def _print_DiagOf(self, expr: DiagOf) -> str:
+        return f"{self._module_format('numpy.diagonal')}({self._print(expr.args[0])})[:, None]"
 
 
 class ScalarPrinter(PythonCodePrinter):

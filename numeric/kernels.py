@@ -20,6 +20,7 @@ from typing import Callable
 import sympy as sp
 
 from derive.derivations.bce_gradient import DL_DZ
+from derive.derivations.bce_hessian import D2L_DZ2
 from derive.derivations.bernoulli_nll import LOSS_LOGIT
 from derive.symbols import y, z
 
@@ -67,4 +68,4 @@ class BinaryKernels:
 @lru_cache(maxsize=None)
 def binary_kernels() -> BinaryKernels:
     """The kernels of the Bernoulli negative log-likelihood in the logit (built once)."""
-    return BinaryKernels(LOSS_LOGIT, DL_DZ, sp.diff(DL_DZ, z))
+    return BinaryKernels(LOSS_LOGIT, DL_DZ, D2L_DZ2)

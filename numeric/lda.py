@@ -24,6 +24,7 @@ import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
 from derive.derivations.lda_logistic import THETA, THETA0
+from derive.derivations.lda_softmax import MU, PI, THETA0_K, THETA_K
 from derive.symbols import P, mu0, mu1, pi0, pi1
 
 from . import stable
@@ -37,6 +38,12 @@ __all__ = ["GaussianLDA"]
 def _two_class_parameters() -> Callable:
     """(P, μ₀, μ₁, π₀, π₁) ↦ (θ, θ₀), generated from lda-logistic."""
     return lambdify_numpy((P, mu0, mu1, pi0, pi1), [THETA, THETA0])
+
+
+@lru_cache(maxsize=None)
+def _k_class_parameters() -> Callable:
+    """(P, μ as columns (d, K), π (K, 1)) ↦ (θ (d, K), θ₀ (K, 1)), generated from lda-softmax."""
+    return lambdify_numpy((P, MU, PI), [THETA_K, THETA0_K])
 
 
 class GaussianLDA(NumericClassifier):
@@ -82,7 +89,9 @@ class GaussianLDA(NumericClassifier):
             self.coef_ = np.asarray(theta, dtype=float).ravel()
             self.intercept_ = float(theta0)
         else:
-            raise NotImplementedError("K > 2 classes: waiting for lda-softmax")
+            theta, theta0 = _k_class_parameters()(self.precision_, means.T, self.priors_[:, None])
+            self.coef_ = np.ascontiguousarray(np.asarray(theta, dtype=float).T)
+            self.intercept_ = np.asarray(theta0, dtype=float).ravel()
         return self
 
     def _precision(self, covariance: NDArray[np.float64]) -> NDArray[np.float64]:
