@@ -11,6 +11,10 @@ demo: venv tex
 	$(BIN)/derive verify --all
 	$(BIN)/derive grade examples/submissions.csv
 	@$(BIN)/python -m derive.tour
+	@$(BIN)/derive report --all > /dev/null; status=$$?; \
+	  if [ $$status -eq 0 ]; then echo "Lecture notes: $(CURDIR)/reports/out/lecture-notes.pdf"; \
+	  elif [ $$status -eq 3 ]; then echo "Lecture notes (no TeX here, LaTeX only): $(CURDIR)/reports/out/lecture-notes.tex"; \
+	  else exit $$status; fi
 
 test: venv tex
 	$(BIN)/python -m pytest -q
