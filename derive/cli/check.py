@@ -35,6 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                 "(Gradescope autograder format)")
     p.add_argument("--no-cache", action="store_true", help="check every row from scratch, even an answer "
                                                            "identical to an earlier one (for timing)")
+    p.add_argument("--isolate", action="store_true", help="check each answer in a worker process that is killed "
+                                                          "if it overruns the 5 s limit (hard isolation)")
     p.set_defaults(handler=run_grade)
 
     p = sub.add_parser("check-steps", help="check a step-by-step derivation: the first line that does not follow",
@@ -112,7 +114,7 @@ def run_grade(args: argparse.Namespace) -> int:
 
     if not args.json:
         print(f"{'student':<18}  {'target':<20}  {'verdict':<9}  score  feedback")
-    batch = grade(rows, on_result=show, cache=not args.no_cache)
+    batch = grade(rows, on_result=show, cache=not args.no_cache, isolate=args.isolate)
     if args.out:
         written = write_gradescope(batch, args.out)
         print(f"wrote {Path(args.out) / 'summary.csv'} and {len(written)} results.json files", file=sys.stderr)

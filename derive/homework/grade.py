@@ -151,12 +151,12 @@ def _jsonl_rows(text: str) -> Iterator[Submission]:
         yield Submission(row, student.strip(), values["target"].strip(), values["answer"])
 
 
-def _grade_one(sub: Submission, cache: bool) -> CheckResult:
+def _grade_one(sub: Submission, cache: bool, checker: Callable[..., CheckResult]) -> CheckResult:
     if sub.problem is not None:
         return CheckResult(sub.target, sub.answer, Verdict.INVALID, 0.0, f"Invalid: {sub.problem}.",
                            method="unreadable row")
     try:
-        return check(sub.target, sub.answer, cache=cache)
+        return checker(sub.target, sub.answer, cache=cache)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - one row must never stop the batch
@@ -166,19 +166,28 @@ def _grade_one(sub: Submission, cache: bool) -> CheckResult:
 
 
 def grade(submissions: Iterable[Submission], *, on_result: Callable[[Graded], None] | None = None,
-          cache: bool = True) -> Batch:
+          cache: bool = True, isolate: bool = False) -> Batch:
     """Check every submission in order; ``on_result`` sees each graded row as soon as it is done.
 
     With ``cache`` (the default) an answer identical to an earlier one for the same target, as
-    typed or as read, reuses that verdict; without it every row is checked from scratch.
+    typed or as read, reuses that verdict; without it every row is checked from scratch.  With
+    ``isolate`` each answer is checked in a worker process that is killed if it overruns.
     """
     batch = Batch()
     start = time.perf_counter()
-    for sub in submissions:
-        graded = Graded(sub, _grade_one(sub, cache))
-        batch.rows.append(graded)
-        if on_result is not None:
-            on_result(graded)
+    isolated = None
+    if isolate:
+        from .isolate import IsolatedChecker
+        isolated = IsolatedChecker()
+    try:
+        for sub in submissions:
+            graded = Graded(sub, _grade_one(sub, cache, isolated or check))
+            batch.rows.append(graded)
+            if on_result is not None:
+                on_result(graded)
+    finally:
+        if isolated is not None:
+            isolated.close()
     batch.seconds = time.perf_counter() - start
     return batch
 

@@ -111,3 +111,25 @@ def test_distinct_students_get_distinct_directories():
     dirs = [names(s) for s in ["a/b", "a_b", "A_B", "a b", "a/b"]]
     assert dirs[0] == dirs[4]
     assert len({d.lower() for d in dirs[:4]}) == 4
+
+
+def test_isolated_grading_gives_the_same_verdicts(tmp_path):
+    rows = [("a", "bce-dz", "p - y"), ("b", "bce-dz", "y - p"), ("c", "bce-dz", "(")]
+    subs = list(read_submissions(write_csv(tmp_path / "s.csv", rows)))
+    assert [g.result.verdict for g in grade(subs, isolate=True).rows] == [g.result.verdict for g in grade(subs).rows]
+
+
+def test_a_worker_that_hangs_is_stopped(monkeypatch):
+    import time as _time
+    from derive.homework import isolate
+
+    def hang(target, answer, **kw):
+        _time.sleep(60)  # stands in for a C call that no signal can interrupt
+
+    monkeypatch.setattr(isolate, "check", hang)
+    with isolate.IsolatedChecker(seconds=0.5, grace=0.5) as checker:
+        start = _time.perf_counter()
+        r = checker("bce-dz", "p - y")
+        assert r.verdict is Verdict.UNDECIDED and "stopped" in r.feedback
+        assert _time.perf_counter() - start < 5
+        assert checker.restarts == 1
