@@ -106,15 +106,25 @@ class Builder:
         return resolved.value
 
     def _sum(self, node: Tree) -> Value:
+        # Built in one go rather than pairwise: SymPy re-flattens a sum at every step, which
+        # made a long answer quadratic.  Broadcasting left to right gives the same result.
         kids = node.children
-        value = self.build(kids[0])
-        for op, operand in zip(kids[1::2], kids[2::2]):
-            value = self.add(value, self.build(operand), -1 if op.type == "MINUS" else 1, op.start_pos)
-        return value
+        terms = [(1, self.build(kids[0]), first_position(kids[0]))]
+        terms += [(-1 if op.type == "MINUS" else 1, self.build(t), op.start_pos) for op, t in zip(kids[1::2], kids[2::2])]
+        arrays = [(v, pos) for _, v, pos in terms if shape_of(v) is not None]
+        for (v, _), (w, pos) in zip(arrays, arrays[1:]):
+            if shape_of(v) != shape_of(w):
+                raise self._shape_error("add", v, w, pos)
+        scalar = sp.Add(*[sign * v for sign, v, _ in terms if shape_of(v) is None])
+        if not arrays:
+            return scalar
+        parts = [sign * v for sign, v, _ in terms if shape_of(v) is not None]
+        ones = self.broadcast(scalar, shape_of(arrays[0][0]))
+        return sp.MatAdd(*parts, *([ones] if ones is not None else [])).doit(deep=False)
 
     def _term(self, node: Tree) -> Value:
         kids = node.children
-        value = self.build(kids[0])
+        factors: list[tuple[str, Value, int | None]] = [("JUXTAPOSE", self.build(kids[0]), first_position(kids[0]))]
         i = 1
         while i < len(kids):
             if isinstance(kids[i], Token):
@@ -124,8 +134,25 @@ class Builder:
                 op, operand = None, kids[i]
                 i += 1
             pos = op.start_pos if op is not None else first_position(operand)
-            value = self.multiply(value, self.build(operand), op.type if op is not None else "JUXTAPOSE", pos)
+            factors.append((op.type if op is not None else "JUXTAPOSE", self.build(operand), pos))
+        if all(shape_of(v) is None for _, v, _ in factors) and all(op != "AT" for op, _, _ in factors[1:]):
+            return self._scalar_product(factors)
+        value = factors[0][1]
+        for op, operand, pos in factors[1:]:
+            value = self.multiply(value, operand, op, pos)
         return value
+
+    @staticmethod
+    def _scalar_product(factors: list[tuple[str, sp.Expr, int | None]]) -> sp.Expr:
+        """A product of scalars in one Mul (pairwise Muls made long products quadratic)."""
+        out = []
+        for op, v, pos in factors:
+            if op == "SLASH":
+                if _is_zero(v):
+                    raise ParseError("division by zero", kind="unsupported", position=pos)
+                v = sp.Pow(v, -1)
+            out.append(v)
+        return sp.Mul(*out)
 
     def _neg(self, node: Tree) -> Value:
         return -self.build(node.children[1])
@@ -218,10 +245,10 @@ class Builder:
             raise self._shape_error("matrix-multiply", a, b, pos)
         if op == "HADAMARD":
             if same:
-                return sp.HadamardProduct(a, b)
+                return hadamard(a, b)
             raise self._shape_error("multiply elementwise", a, b, pos)
         if same and not (self.latex and fits):
-            return sp.HadamardProduct(a, b)
+            return hadamard(a, b)
         if fits:
             return self.matmul(a, b)
         raise self._shape_error("multiply", a, b, pos)
@@ -246,7 +273,7 @@ class Builder:
         if sa is None:
             return a * reciprocal
         if sa == sb:
-            return sp.HadamardProduct(a, reciprocal)
+            return hadamard(a, reciprocal)
         raise self._shape_error("divide", a, b, pos)
 
     def power(self, base: Value, exponent: Value, pos: int | None, *, entrywise: bool = False) -> Value:
@@ -326,6 +353,12 @@ class Builder:
             raise ParseError(f"{spelled} needs two column vectors, got {describe_shape(sa)} and {describe_shape(sb)}",
                              kind="unsupported", position=pos)
         return self.matmul(a, b.T)
+
+
+def hadamard(a: MatrixExpr, b: MatrixExpr) -> MatrixExpr:
+    """The elementwise product, kept flat: a ∘ b ∘ c is one node, not a nest of them."""
+    args = [*(a.args if isinstance(a, sp.HadamardProduct) else (a,)), *(b.args if isinstance(b, sp.HadamardProduct) else (b,))]
+    return sp.HadamardProduct(*args)
 
 
 def _coeff_matrix(m: MatrixExpr) -> tuple[sp.Expr, MatrixExpr]:

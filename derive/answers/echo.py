@@ -17,7 +17,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence, precedence_traditi
 from sympy.printing.str import StrPrinter
 
 from ..functions import sigmoid
-from ..ops import Dot, Elementwise
+from ..ops import Diag, Dot, Elementwise, Softmax
 
 __all__ = ["plain_echo", "latex_echo"]
 
@@ -25,6 +25,12 @@ _PLAIN_NAMES = {sp.exp: "exp", sp.log: "log", sigmoid: "sigma", sp.tanh: "tanh",
                 sp.sinh: "sinh", sp.Abs: "abs"}
 _LATEX_NAMES = {sp.exp: r"\exp", sp.log: r"\log", sigmoid: r"\sigma", sp.tanh: r"\tanh", sp.cosh: r"\cosh",
                 sp.sinh: r"\sinh"}
+
+
+#: The project's types printed by this module's methods rather than their own _sympystr/_latex.
+_OWN_TYPES = (Dot, Elementwise, Softmax, Diag, sigmoid)
+_OWN_FORMS = {cls.__name__: f"_print_{cls.__name__}" for cls in _OWN_TYPES}
+_OWN_FORMS["Diag"] = "_print_DiagMatrix"
 
 
 def _precedence(item: sp.Basic, traditional: bool = False) -> int:
@@ -57,9 +63,11 @@ def _elementwise_arg(expr: Elementwise | ElementwiseApplyFunction) -> sp.Basic:
 class PlainEcho(StrPrinter):
     """The plain answer language: ``^`` for powers, ``@`` for matrix products."""
 
-    # Our own print-method name, so the _sympystr of Dot and sigmoid (made for other readers)
-    # cannot override the forms this language reads back.
-    printmethod = "_answer_plain"
+    def _print(self, expr, **kwargs):
+        # The project's own types carry _sympystr methods made for other readers; the forms
+        # this language reads back take precedence.
+        method = _OWN_FORMS.get(type(expr).__name__) if isinstance(expr, _OWN_TYPES) else None
+        return getattr(self, method)(expr) if method else super()._print(expr, **kwargs)
 
     def __init__(self, names: Mapping[sp.Basic, str] | None = None):
         super().__init__()
@@ -92,7 +100,10 @@ class PlainEcho(StrPrinter):
             return body
         if coeff.could_extract_minus_sign():
             return "-" + self._print_MatMul(sp.MatMul(-coeff, *mats)) if coeff != -1 else "-" + body
-        return "%s*%s" % (self.parenthesize(coeff, PRECEDENCE["Mul"], strict=True), body)
+        text = self.parenthesize(coeff, PRECEDENCE["Mul"], strict=True)
+        if any(isinstance(f, Dot) for f in sp.Mul.make_args(coeff)) and len(sp.Mul.make_args(coeff)) == 1:
+            text = "(%s)" % text  # (u.T @ v)*w reads more easily than u.T @ v*w
+        return "%s*%s" % (text, body)
 
     def _print_OneMatrix(self, expr):
         return "1"
@@ -110,12 +121,12 @@ class PlainEcho(StrPrinter):
     def _print_HadamardPower(self, expr):
         base, exp = expr.args
         if exp == -1:
-            return "1/%s" % self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
-        return "%s^%s" % (self.parenthesize(base, PRECEDENCE["Pow"], strict=True),
+            return "1/%s" % self.parenthesize(base, PRECEDENCE["Pow"])
+        return "%s^%s" % (self.parenthesize(base, PRECEDENCE["Pow"]),
                           self.parenthesize(exp, PRECEDENCE["Pow"], strict=True))
 
     def _print_Inverse(self, expr):
-        return "%s^-1" % self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True)
+        return "%s^-1" % self.parenthesize(expr.arg, PRECEDENCE["Pow"])
 
     def _print_MatPow(self, expr):
         base, exp = expr.args
@@ -163,7 +174,9 @@ class PlainEcho(StrPrinter):
 class LatexEcho(LatexPrinter):
     """LaTeX that the answer language reads back: juxtaposition for matrix products."""
 
-    printmethod = "_answer_latex"
+    def _print(self, expr, **kwargs):
+        method = _OWN_FORMS.get(type(expr).__name__) if isinstance(expr, _OWN_TYPES) else None
+        return getattr(self, method)(expr, **kwargs) if method else super()._print(expr, **kwargs)
 
     def parenthesize(self, item, level, is_neg=False, strict=False):
         prec = _precedence(item, traditional=True)
@@ -182,29 +195,30 @@ class LatexEcho(LatexPrinter):
     def _print_OneMatrix(self, expr):
         return "1"
 
-    def _print_Dot(self, expr):
+    def _print_Dot(self, expr, exp=None):
         a, b = expr.args
-        return r"%s %s" % (self.parenthesize(a.T, PRECEDENCE["Mul"], strict=True),
-                           self.parenthesize(b, PRECEDENCE["Mul"], strict=True))
+        body = r"%s %s" % (self.parenthesize(a.T, PRECEDENCE["Mul"], strict=True),
+                           self.parenthesize(b, PRECEDENCE["Mul"]))
+        return _raised(body, exp)
 
     def _print_sigmoid(self, expr, exp=None):
         body = r"\sigma\left(%s\right)" % self._print(expr.args[0])
         return body if exp is None else r"%s^{%s}" % (body, exp)
 
-    def _print_Softmax(self, expr):
-        return r"\operatorname{softmax}\left(%s\right)" % self._print(expr.args[0])
+    def _print_Softmax(self, expr, exp=None):
+        return _raised(r"\operatorname{softmax}\left(%s\right)" % self._print(expr.args[0]), exp)
 
     def _print_Determinant(self, expr):
         return r"\det\left(%s\right)" % self._print(expr.args[0])
 
-    def _print_DiagMatrix(self, expr):
-        return r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0])
+    def _print_DiagMatrix(self, expr, exp=None):
+        return _raised(r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0]), exp)
 
-    def _print_Elementwise(self, expr):
+    def _print_Elementwise(self, expr, exp=None):
         func, arg = _elementwise_func(expr), self._print(_elementwise_arg(expr))
         if func is sp.Abs:
-            return r"\left|%s\right|" % arg
-        return r"%s\left(%s\right)" % (_LATEX_NAMES[func], arg)
+            return _raised(r"\left|%s\right|" % arg, exp)
+        return _raised(r"%s\left(%s\right)" % (_LATEX_NAMES[func], arg), exp)
 
     _print_ElementwiseApplyFunction = _print_Elementwise
 
@@ -215,6 +229,10 @@ class LatexEcho(LatexPrinter):
             return "%s_{%s}" % (self.parenthesize(parent, PRECEDENCE["Atom"], strict=True),
                                 "".join(self._print(i) for i in indices))
         return super()._print_MatrixElement(expr)
+
+
+def _raised(body: str, exp: str | None) -> str:
+    return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
 
 
 def plain_echo(expr: sp.Basic, names: Mapping[sp.Basic, str] | None = None) -> str:

@@ -37,8 +37,10 @@ _INDEX = {"i": INDEX_I, "j": INDEX_J}
 FUNCTIONS: dict[str, str] = {
     "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt", "sigma": "sigmoid", "sigmoid": "sigmoid",
     "tanh": "tanh", "cosh": "cosh", "sinh": "sinh", "softmax": "softmax", "diag": "diag",
-    "outer": "outer", "norm": "norm", "inv": "inv", "det": "det", "abs": "abs",
+    "outer": "outer", "norm": "norm", "inv": "inv", "det": "det", "abs": "abs", "Abs": "abs",
 }
+# Spellings accepted but not advertised (SymPy's own name, met when answers are pasted from it).
+_QUIET_SPELLINGS = frozenset({"Abs"})
 
 #: Greek letters as typed in Unicode → their LaTeX names.
 GREEK: dict[str, str] = {
@@ -149,7 +151,8 @@ class Names:
         return names + [c for c in ("e", "pi") if c not in self.table]
 
     def known_functions(self) -> list[str]:
-        return sorted(name for name, func in FUNCTIONS.items() if func in self.allowed and name not in self.table)
+        return sorted(name for name, func in FUNCTIONS.items()
+                      if func in self.allowed and name not in self.table and name not in _QUIET_SPELLINGS)
 
     # --- resolution ----------------------------------------------------------------------------
 

@@ -103,17 +103,19 @@ def lex_plain(text: str, names: Names) -> list[Tok]:
             out.append(Tok.make("_RPAR", value, pos))
         elif value == "|":
             out.append(bar_token("|", pos, brackets, previous))
+        elif value == "'" and previous is not None and previous.type in OPERAND_END:
+            raise ParseError("primes are not supported; write the derivative out", kind="unsupported", position=pos)
         else:
             single = unicode_token(value, pos, names)
             if single is None:
-                raise ParseError(_unexpected(value, text, pos), kind="syntax", position=pos)
+                raise ParseError(_unexpected(value), kind="syntax", position=pos)
             out.extend(single)
     brackets.finish()
     return out
 
 
-def _unexpected(ch: str, text: str, pos: int) -> str:
-    if ch == "." :
+def _unexpected(ch: str) -> str:
+    if ch == ".":
         return "unexpected '.': only .T (transpose) may follow a value"
     if ch == "=":
         return "unexpected '=': type only the expression, not an equation"
