@@ -1,0 +1,152 @@
+"""Objectives through X: gradients against finite differences, Hessian–vector products against
+the slope of the gradient, and the blocked Hessian against the one-shot product."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from scipy.special import expit, logsumexp
+
+from numeric import linear_loss
+from numeric.linear_loss import BinaryObjective, MultinomialObjective
+
+
+def _binary(rng: np.random.Generator, n: int = 400, d: int = 5, l2: float = 0.03) -> BinaryObjective:
+    X = rng.standard_normal((n, d))
+    labels = (rng.random(n) < expit(X @ rng.standard_normal(d))).astype(float)
+    return BinaryObjective(X, labels, l2)
+
+
+def _multinomial(rng: np.random.Generator, n: int = 300, d: int = 4, K: int = 3, l2: float = 0.02) -> MultinomialObjective:
+    X = rng.standard_normal((n, d))
+    labels = rng.integers(0, K, n)
+    return MultinomialObjective(X, np.eye(K)[labels], l2)
+
+
+def _central_gradient(f, theta: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    out = np.empty_like(theta)
+    for j in range(len(theta)):
+        e = np.zeros_like(theta)
+        e[j] = h
+        out[j] = (f(theta + e) - f(theta - e)) / (2 * h)
+    return out
+
+
+def test_binary_value_is_the_hand_written_objective(rng: np.random.Generator) -> None:
+    obj = _binary(rng)
+    theta = rng.standard_normal(obj.n_params)
+    zs = obj.X @ theta[:-1] + theta[-1]
+    want = np.mean(np.logaddexp(0, zs) - obj.y * zs) + 0.5 * obj.l2 * theta[:-1] @ theta[:-1]
+    assert obj.value(theta) == pytest.approx(want, rel=1e-13)
+    assert obj.value_gradient(theta)[0] == pytest.approx(want, rel=1e-13)
+
+
+@pytest.mark.parametrize("make", [_binary, _multinomial], ids=["binary", "multinomial"])
+def test_gradient_matches_central_differences(rng: np.random.Generator, make) -> None:
+    obj = make(rng)
+    theta = 0.3 * rng.standard_normal(obj.n_params)
+    value, grad = obj.value_gradient(theta)
+    assert_allclose(grad, _central_gradient(obj.value, theta), rtol=1e-6, atol=1e-8)
+    assert_allclose(obj.gradient(theta), grad, rtol=1e-12, atol=1e-14)
+    assert obj.value(theta) == pytest.approx(value, rel=1e-13)
+
+
+@pytest.mark.parametrize("make", [_binary, _multinomial], ids=["binary", "multinomial"])
+def test_hessian_vector_product_is_the_slope_of_the_gradient(rng: np.random.Generator, make) -> None:
+    obj = make(rng)
+    theta = 0.3 * rng.standard_normal(obj.n_params)
+    v = rng.standard_normal(obj.n_params)
+    t = 1e-5
+    slope = (obj.gradient(theta + t * v) - obj.gradient(theta - t * v)) / (2 * t)
+    assert_allclose(obj.hessp(theta, v), slope, rtol=1e-6, atol=1e-9)
+    _, grad, hess = obj.value_gradient_hessian(theta)
+    assert_allclose(hess @ v, obj.hessp(theta, v), rtol=1e-10, atol=1e-12)
+    assert_allclose(hess, hess.T, rtol=0, atol=1e-14)
+    assert_allclose(grad, obj.gradient(theta), rtol=1e-11, atol=1e-14)
+
+
+def test_a_wrong_hessian_would_be_caught(rng: np.random.Generator) -> None:
+    # The check above can fail: dropping the intercept cross terms breaks it.
+    obj = _binary(rng)
+    theta = 0.3 * rng.standard_normal(obj.n_params)
+    _, _, hess = obj.value_gradient_hessian(theta)
+    broken = hess.copy()
+    broken[:-1, -1] = broken[-1, :-1] = 0.0
+    v = rng.standard_normal(obj.n_params)
+    assert not np.allclose(broken @ v, obj.hessp(theta, v), rtol=1e-6, atol=1e-9)
+
+
+def test_blocked_hessian_equals_one_product(rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch) -> None:
+    obj = _binary(rng, n=1000, d=6)
+    theta = 0.2 * rng.standard_normal(obj.n_params)
+    one_block = obj.value_gradient_hessian(theta)[2]
+    monkeypatch.setattr(linear_loss, "_BLOCK_BYTES", 8 * 6 * 37)  # blocks of 37 rows
+    obj._cache = None
+    many_blocks = obj.value_gradient_hessian(theta)[2]
+    h = obj.kernels.d2loss(obj.X @ theta[:-1] + theta[-1], obj.y)
+    Xt = np.column_stack([obj.X, np.ones(len(obj.X))])
+    direct = Xt.T @ (h[:, None] * Xt) / obj.n
+    direct[np.arange(6), np.arange(6)] += obj.l2
+    assert_allclose(many_blocks, one_block, rtol=1e-12, atol=1e-15)
+    assert_allclose(one_block, direct, rtol=1e-12, atol=1e-15)
+
+
+def test_intercept_is_not_penalised(rng: np.random.Generator) -> None:
+    obj = _binary(rng, l2=10.0)
+    theta = np.zeros(obj.n_params)
+    theta[-1] = 3.0
+    zs = np.full(obj.n, 3.0)
+    assert obj.value(theta) == pytest.approx(np.mean(np.logaddexp(0, zs) - obj.y * zs), rel=1e-14)
+
+
+def test_multinomial_value_and_gradient_are_the_hand_written_ones(rng: np.random.Generator) -> None:
+    obj = _multinomial(rng)
+    theta = 0.4 * rng.standard_normal(obj.n_params)
+    W, b = theta.reshape(obj.K, obj.d + 1)[:, :-1], theta.reshape(obj.K, obj.d + 1)[:, -1]
+    A = obj.X @ W.T + b
+    S = np.exp(A - logsumexp(A, axis=1, keepdims=True))
+    want = np.mean(logsumexp(A, axis=1) - np.sum(obj.Y * A, axis=1)) + 0.5 * obj.l2 * np.sum(W * W)
+    value, grad = obj.value_gradient(theta)
+    assert value == pytest.approx(want, rel=1e-13)
+    G = grad.reshape(obj.K, obj.d + 1)
+    assert_allclose(G[:, :-1], (S - obj.Y).T @ obj.X / obj.n + obj.l2 * W, rtol=1e-12, atol=1e-15)
+    assert_allclose(G[:, -1], (S - obj.Y).mean(axis=0), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.1])
+def test_multinomial_null_directions_leave_the_objective_unchanged(rng: np.random.Generator, l2: float) -> None:
+    # A common shift of the intercepts never matters; with l2 = 0 neither does a common
+    # shift of the coefficients of a feature.  The gradient is orthogonal to all of them.
+    obj = _multinomial(rng, l2=l2)
+    theta = 0.4 * rng.standard_normal(obj.n_params)
+    null = obj.null_directions()
+    assert_allclose(null @ null.T, np.eye(len(null)), atol=1e-15)
+    assert len(null) == (obj.d + 1 if l2 == 0 else 1)
+    grad = obj.gradient(theta)
+    for v in null:
+        assert obj.value(theta + 2.5 * v) == pytest.approx(obj.value(theta), rel=1e-13)
+        assert abs(v @ grad) < 1e-12
+    if l2 > 0:  # ... and a coefficient shift does change a penalised objective
+        shift = np.zeros((obj.K, obj.d + 1))
+        shift[:, 0] = 1.0
+        assert obj.value(theta + shift.ravel()) != pytest.approx(obj.value(theta), rel=1e-6)
+
+
+@pytest.mark.parametrize("make", [_binary, _multinomial], ids=["binary", "multinomial"])
+def test_minibatch_gradient_over_all_rows_is_the_gradient(rng: np.random.Generator, make) -> None:
+    obj = make(rng)
+    theta = 0.3 * rng.standard_normal(obj.n_params)
+    rows = rng.permutation(obj.n)
+    assert_allclose(obj.minibatch_gradient(theta, rows), obj.gradient(theta), rtol=1e-11, atol=1e-14)
+
+
+def test_separation_is_recorded_from_the_margins(rng: np.random.Generator) -> None:
+    X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
+    obj = BinaryObjective(X, np.array([0.0, 0.0, 1.0, 1.0]))
+    obj.value(np.array([1.0, 0.0]))
+    assert obj.separates()
+    obj.value(np.array([-1.0, 0.0]))
+    assert not obj.separates()
+    obj.gradient(np.array([1.0, 0.0]))  # the fused pass records it too
+    assert obj.separates()
