@@ -8,6 +8,7 @@ no matrix-expression classes), and both sides are evaluated at the same exact ra
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from types import SimpleNamespace
 
 import numpy as np
@@ -42,6 +43,11 @@ def _value(name: str, seed: int) -> sp.Rational:
 
 def point(seed: int = 0) -> dict[sp.Basic, sp.Basic]:
     """Concrete-size symbol → exact value (scalar or ImmutableMatrix) at one random point."""
+    return dict(_point(seed))
+
+
+@lru_cache(maxsize=None)
+def _point(seed: int) -> tuple:
     out: dict[sp.Basic, sp.Basic] = {}
     for name, sym in SCALARS.items():
         out[sym] = _value(name, seed)
@@ -49,9 +55,10 @@ def point(seed: int = 0) -> dict[sp.Basic, sp.Basic]:
         concrete = sym.subs(SIZES)
         rows, cols = concrete.shape
         out[concrete] = sp.ImmutableMatrix(rows, cols, lambda i, j, n=sym.name: _value(f"{n}[{i},{j}]", seed))
-    return out
+    return tuple(out.items())
 
 
+@lru_cache(maxsize=None)
 def namespace(seed: int = 0) -> SimpleNamespace:
     """The same point as attributes (ns.theta, ns.Sigma, ns.Y ...), for writing expected values."""
     values = point(seed)

@@ -111,11 +111,11 @@ def _vector_extend(children):
     )
 
 
-vectors = st.recursive(st.sampled_from(VECTOR_LEAVES), _vector_extend, max_leaves=6)
+vectors = st.recursive(st.sampled_from(VECTOR_LEAVES), _vector_extend, max_leaves=5)
 
 
 @pytest.mark.parametrize("printer", ["echo-plain", "echo-latex"])
-@SETTINGS
+@settings(SETTINGS, max_examples=15)
 @given(expr=vectors)
 def test_printed_vector_expressions_parse_back(printer, expr):
     # s - s is the zero matrix, which prints as 0 and so loses its shape inside softmax(…).
