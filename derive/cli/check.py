@@ -186,9 +186,12 @@ def run_problem(args: argparse.Namespace) -> int:
     from ..homework.points import format_value
     for name, value in v.given.items():
         print(f"  {name} = {format_value(value)}")
+    if target.modulo:
+        print("For a numeric answer, add no term that is the same for every class.")
     if not args.no_key:
         print(f"Answer key: {v.key_text()}")
-    print(f"Check an answer with:  derive check {v.name} '[...]'   (numbers, or a formula)")
+    example = "NUMBER" if target.shape is None else "[...]"
+    print(f"Check an answer with:  derive check {v.name} '{example}'   (numbers, or a formula)")
     return 0
 
 

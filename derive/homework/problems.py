@@ -83,6 +83,13 @@ class Variant:
 
 def _pick(rng: random.Random):
     halves = [sp.Rational(k, 2) for k in range(-4, 5) if k]
+    unused: list[sp.Rational] = []
+
+    def real() -> sp.Rational:
+        # Distinct values as long as they last: equal logits make a softmax problem degenerate.
+        if not unused:
+            unused.extend(rng.sample(halves, len(halves)))
+        return unused.pop()
 
     def pick(kind: str, i: int, n: int):
         if kind == "spd":
@@ -99,7 +106,7 @@ def _pick(rng: random.Random):
                                sp.Rational(3, 5), sp.Rational(3, 4)])
         if kind == "positive":
             return rng.choice([sp.Rational(1, 10), sp.Rational(1, 4), sp.Rational(1, 2), sp.S.One, sp.Integer(2)])
-        return rng.choice(halves)
+        return real()
     return pick
 
 
