@@ -26,7 +26,7 @@ from ..verify import DIGITS
 from .equivalence import Checker, Outcome
 from .evaluate import Mat, shape_of
 
-__all__ = ["Diagnosis", "diagnose", "diagnose_shape", "describe_shape", "TRANSPOSE_CREDIT", "NEGATIVE_CREDIT",
+__all__ = ["Diagnosis", "diagnose", "diagnose_shape", "describe_shape", "sentence", "TRANSPOSE_CREDIT", "NEGATIVE_CREDIT",
            "FACTOR_CREDIT", "OFFSET_CREDIT"]
 
 MATCH_TOL = mpmath.mpf(10) ** -20
@@ -101,7 +101,7 @@ def _known(chk: Checker, answer_values: dict[int, Any], shape: tuple | None) -> 
         if shape_of(mistake.expr) != shape:
             continue
         if _agree(chk, answer_values, chk.reference_values(mistake.expr)):
-            return Diagnosis(mistake.name, _sentence(mistake.feedback), mistake.credit)
+            return Diagnosis(mistake.name, sentence(mistake.feedback), mistake.credit)
     return None
 
 
@@ -155,9 +155,11 @@ def _nice(c: mpmath.mpf) -> str:
     return mpmath.nstr(c, 6)
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
     text = text.strip()
-    if text[:1].isascii():  # never "Σ²" for "σ²" or "Θ₀" for "θ₀"
+    first = text.split(" ", 1)[0]
+    # Capitalise words only: never "Σ²" for "σ²", "Θ₀" for "θ₀" or "Xᵀx" for "xᵀx".
+    if len(first) > 1 and first.isascii() and first.isalpha():
         text = text[:1].upper() + text[1:]
     return text if text.endswith(".") else text + "."
 

@@ -227,7 +227,7 @@ def _count(v: Any) -> str:
 def check_variant(name: str, text: str, *, seconds: float = 5.0, rtol: float = RTOL):
     """The verdict on a numeric answer (or a formula) to the variant ``name`` = TARGET@SEED."""
     from .verdict import CheckResult, Verdict  # verdict imports this module lazily, and so do we
-    from .mistakes import describe_shape
+    from .mistakes import sentence, describe_shape
 
     def result(verdict, feedback, score=0.0, reading=None, method=""):
         return CheckResult(name, text, verdict, score, feedback, reading, None, 0.0, method)
@@ -273,9 +273,7 @@ def check_variant(name: str, text: str, *, seconds: float = 5.0, rtol: float = R
                 continue
             fit = _shaped_like(shaped, wrong)
             if fit is not None and _close(fit, wrong, rtol)[0]:
-                text_fb = mistake.feedback[:1].upper() + mistake.feedback[1:] if mistake.feedback[:1].isascii() \
-                    else mistake.feedback
-                return result(Verdict.INCORRECT, f"Incorrect. {text_fb.rstrip('.')}. (Relative error {err:.2g}.)",
+                return result(Verdict.INCORRECT, f"Incorrect. {sentence(mistake.feedback)} (Relative error {err:.2g}.)",
                               mistake.credit, reading, f"mistake: {mistake.name}")
         negative = shaped.map(lambda v: -v) if isinstance(shaped, Mat) else -shaped
         if _close(negative, key, rtol)[0]:
