@@ -1,0 +1,28 @@
+"""The homework checker: answer keys from the derivations, exact verdicts, feedback that names the mistake.
+
+    from derive.homework import check
+    r = check("bce-gradient", "(y - p) x")
+    r.verdict, r.score, r.feedback      # incorrect, 0.5, "Incorrect. Sign of (p − y) flipped: ..."
+
+One idea per module:
+
+* ``targets``     the 17 targets: key (a derivation's constant), symbols, bindings, assumptions, mistakes
+* ``evaluate``    a compiled evaluator for scalar and matrix expressions (mpmath, exact, symbolic)
+* ``points``      points that respect a target's assumptions and bindings (random, special, exact)
+* ``equivalence`` numeric search at 50 digits, symbolic proof, exact evaluation → equal or not
+* ``mistakes``    naming a wrong answer's mistake (known ones, transpose, sign, factor, shape)
+* ``verdict``     correct / incorrect / invalid / undecided, with feedback, score and a time limit
+* ``problems``    numeric variants (TARGET@SEED) and numeric answers
+* ``steps``       check-steps: the first line of a derivation that does not follow
+* ``grade``       batch grading from CSV or JSON Lines; ``gradescope`` writes the results
+* ``isolate``     the same checks in a worker process with a hard limit
+"""
+
+from .grade import grade, read_submissions
+from .problems import make_variant
+from .steps import check_steps
+from .targets import Target, get_target, target_names
+from .verdict import CheckResult, Verdict, check, check_expr
+
+__all__ = ["check", "check_expr", "CheckResult", "Verdict", "Target", "get_target", "target_names",
+           "make_variant", "check_steps", "grade", "read_submissions"]
