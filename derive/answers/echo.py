@@ -33,11 +33,26 @@ _OWN_FORMS = {cls.__name__: f"_print_{cls.__name__}" for cls in _OWN_TYPES}
 _OWN_FORMS["Diag"] = "_print_DiagMatrix"
 
 
+#: Matrix expressions by kind.  SymPy's own precedence of a matrix product asks whether it can
+#: extract a minus sign, which rebuilds it; that alone made printing the slowest part of parsing.
+_MATRIX_PRECEDENCE = {sp.MatMul: PRECEDENCE["Mul"], sp.HadamardProduct: PRECEDENCE["Mul"],
+                      sp.MatAdd: PRECEDENCE["Add"], sp.HadamardPower: PRECEDENCE["Pow"],
+                      sp.Inverse: PRECEDENCE["Pow"], sp.MatPow: PRECEDENCE["Pow"]}
+
+
 def _precedence(item: sp.Basic, traditional: bool = False) -> int:
     # A product uᵀv binds like a product: (uᵀv)² needs its parentheses.
     if isinstance(item, Dot):
         return PRECEDENCE["Mul"]
+    if type(item) in _MATRIX_PRECEDENCE:
+        return _MATRIX_PRECEDENCE[type(item)]
     return precedence_traditional(item) if traditional else precedence(item)
+
+
+def _negative(coeff: sp.Expr) -> bool:
+    """A coefficient with a negative number in front (-2x, -εx), not a difference such as σ - y,
+    which should print as the student wrote it rather than as -(y - σ)."""
+    return bool(coeff.as_coeff_Mul()[0].is_negative)
 
 
 def _broadcast_scalar(expr: sp.MatMul) -> sp.Expr | None:
@@ -70,7 +85,9 @@ class PlainEcho(StrPrinter):
         return getattr(self, method)(expr) if method else super()._print(expr, **kwargs)
 
     def __init__(self, names: Mapping[sp.Basic, str] | None = None):
-        super().__init__()
+        # order="none": SymPy's canonical order of terms, without re-sorting them for display,
+        # which cost more than the rest of printing together.
+        super().__init__({"order": "none"})
         self.names = dict(names or {})
 
     def parenthesize(self, item, level, strict=False):
@@ -98,10 +115,10 @@ class PlainEcho(StrPrinter):
         body = self._chain(mats, " @ ")
         if coeff == 1:
             return body
-        if coeff.could_extract_minus_sign():
+        if _negative(coeff):
             return "-" + self._print_MatMul(sp.MatMul(-coeff, *mats)) if coeff != -1 else "-" + body
         text = self.parenthesize(coeff, PRECEDENCE["Mul"], strict=True)
-        if any(isinstance(f, Dot) for f in sp.Mul.make_args(coeff)) and len(sp.Mul.make_args(coeff)) == 1:
+        if isinstance(coeff, Dot):
             text = "(%s)" % text  # (u.T @ v)*w reads more easily than u.T @ v*w
         return "%s*%s" % (text, body)
 
@@ -190,7 +207,19 @@ class LatexEcho(LatexPrinter):
         scalar = _broadcast_scalar(expr)
         if scalar is not None:
             return self._print(scalar)
-        return super()._print_MatMul(expr)
+        coeff, mats = expr.as_coeff_matrices()
+        first, *rest = mats
+        body = " ".join([self.parenthesize(first, PRECEDENCE["Mul"], strict=True)]
+                        + [self.parenthesize(m, PRECEDENCE["Mul"]) for m in rest])
+        if coeff == 1:
+            return body
+        if _negative(coeff):
+            return "- " + self._print_MatMul(sp.MatMul(-coeff, *mats))
+        factors = sp.Mul.make_args(coeff)
+        text = self.parenthesize(coeff, PRECEDENCE["Mul"], strict=True)
+        if len(factors) == 1 and isinstance(coeff, Dot):
+            text = self._add_parens(text)
+        return "%s %s" % (text, body)
 
     def _print_OneMatrix(self, expr):
         return "1"
@@ -242,5 +271,5 @@ def plain_echo(expr: sp.Basic, names: Mapping[sp.Basic, str] | None = None) -> s
 
 def latex_echo(expr: sp.Basic) -> str:
     """``expr`` in LaTeX that the answer language reads back as the same expression."""
-    return LatexEcho().doprint(expr)
+    return LatexEcho({"order": "none"}).doprint(expr)
 

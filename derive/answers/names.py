@@ -142,6 +142,7 @@ class Names:
             if unknown:
                 raise ValueError(f"unknown function names {sorted(unknown)}; the language offers {sorted(FUNCTIONS)}")
             self.allowed = frozenset(FUNCTIONS.get(f, f) for f in self.functions)
+        self._memo: dict[str, Resolved | None] = {}
         self._pieces = sorted({k.replace("_", "") for k in self.table} | set(self.table), key=len, reverse=True)
 
     # --- listings for error messages ---------------------------------------------------------
@@ -158,6 +159,14 @@ class Names:
 
     def lookup(self, raw: str) -> Resolved | None:
         """What ``raw`` names as a whole, or None."""
+        # Names objects are cached per target, so a class's answers share this memo.
+        if raw not in self._memo:
+            if len(self._memo) > 4096:
+                self._memo.clear()
+            self._memo[raw] = self._lookup(raw)
+        return self._memo[raw]
+
+    def _lookup(self, raw: str) -> Resolved | None:
         key = canonical(raw)
         spec = self.table.get(key)
         if spec is not None:
