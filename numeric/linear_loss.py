@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from . import stable
 from .kernels import BinaryKernels, binary_kernels
 
-__all__ = ["BinaryObjective", "MultinomialObjective", "softmax_loss", "softmax_dloss"]
+__all__ = ["BinaryObjective", "MultinomialObjective", "softmax_loss", "softmax_dloss", "softmax_loss_dloss"]
 
 Array = NDArray[np.float64]
 
@@ -50,6 +50,17 @@ def softmax_dloss(A: Array, Y: Array) -> Array:
 def softmax_loss(A: Array, Y: Array) -> Array:
     """ℓ(a, y) = −Σ_k y_k log softmax(a)_k = logsumexp(a) − yᵀa for every row."""
     return stable.logsumexp(A, axis=1) - np.einsum("ik,ik->i", Y, A)
+
+
+def softmax_loss_dloss(A: Array, Y: Array) -> tuple[Array, Array]:
+    """(softmax_loss(A, Y), softmax_dloss(A, Y)) sharing one exponential of A − max."""
+    m = np.max(A, axis=1, keepdims=True)
+    E = np.exp(A - m)
+    total = np.sum(E, axis=1, keepdims=True)
+    loss = (m + np.log(total))[:, 0] - np.einsum("ik,ik->i", Y, A)
+    E /= total
+    E -= Y
+    return loss, E
 
 
 @dataclass
@@ -209,7 +220,8 @@ class MultinomialObjective:
         return A
 
     def _record_margin(self, A: Array) -> None:
-        if not self.n:
+        # Only an unpenalised fit asks whether θ separates the classes.
+        if not self.n or self.l2 != 0:
             return
         rows = np.arange(self.n)
         true = A[rows, self._labels]
@@ -234,8 +246,8 @@ class MultinomialObjective:
         W, _ = self.split(theta)
         A = self.logits(theta)
         self._record_margin(A)
-        value = float(softmax_loss(A, self.Y).sum()) / self.n + 0.5 * self.l2 * float(np.sum(W * W))
-        return value, self._pack(softmax_dloss(A, self.Y), W)
+        loss, G = softmax_loss_dloss(A, self.Y)
+        return float(loss.sum()) / self.n + 0.5 * self.l2 * float(np.sum(W * W)), self._pack(G, W)
 
     def gradient(self, theta: Array) -> Array:
         return self.value_gradient(theta)[1]

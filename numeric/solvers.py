@@ -159,7 +159,11 @@ def gd(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 10_000,
         for _ in range(60):
             trial = theta - t * grad
             trial_value, trial_grad = objective.value_gradient(trial)
-            if trial_value <= value - 0.5 * t * gnorm2 or abs(trial_value - value) <= 4 * _EPS * abs(value):
+            if trial_value <= value - 0.5 * t * gnorm2:
+                break
+            # Within rounding of J the decrease cannot be seen; a smaller gradient still can.
+            if (abs(trial_value - value) <= 16 * _EPS * max(1.0, abs(value))
+                    and float(trial_grad @ trial_grad) < gnorm2):
                 break
             t *= 0.5
         else:

@@ -22,3 +22,30 @@ def standardised(name: str) -> tuple[np.ndarray, np.ndarray]:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(20240919)
+
+
+def fit_quietly(model, X, y, **fit_params):
+    """``model.fit`` with BLAS on one thread (these problems are small: threads only add
+    contention on a shared machine) and ConvergenceWarnings from scikit-learn silenced."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X, y, **fit_params)
+
+
+def binary_objective(X, y, coef, intercept, l2: float) -> float:
+    """mean(softplus(z) − y·z) + (l2/2)‖coef‖², evaluated here with NumPy, independently."""
+    z = X @ np.ravel(coef) + float(np.ravel(intercept)[0])
+    return float(np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * np.sum(np.square(coef)))
+
+
+def multinomial_objective(X, y, coef, intercept, l2: float) -> float:
+    """mean(logsumexp(a) − a_y) + (l2/2)‖coef‖²_F, evaluated here with NumPy, independently."""
+    from scipy.special import logsumexp
+
+    A = X @ np.asarray(coef).T + intercept
+    return float(np.mean(logsumexp(A, axis=1) - A[np.arange(len(y)), y]) + 0.5 * l2 * np.sum(np.square(coef)))

@@ -150,3 +150,13 @@ def test_separation_is_recorded_from_the_margins(rng: np.random.Generator) -> No
     assert not obj.separates()
     obj.gradient(np.array([1.0, 0.0]))  # the fused pass records it too
     assert obj.separates()
+
+
+def test_shared_softmax_pass_equals_the_two_kernels(rng: np.random.Generator) -> None:
+    A = rng.normal(0, 30, (50, 4))
+    A[0] = [1000.0, -1000.0, 999.0, 0.0]
+    Y = np.eye(4)[rng.integers(0, 4, 50)]
+    loss, G = linear_loss.softmax_loss_dloss(A, Y)
+    assert_allclose(loss, linear_loss.softmax_loss(A, Y), rtol=1e-13, atol=1e-13)
+    assert_allclose(G, linear_loss.softmax_dloss(A, Y), rtol=1e-13, atol=1e-300)
+    assert np.all(np.isfinite(loss)) and np.all(np.isfinite(G))
