@@ -10,6 +10,8 @@ TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-fonts-recom
 demo: venv tex
 	$(BIN)/derive verify --all
 	$(BIN)/derive grade examples/submissions.csv
+	$(BIN)/derive train logistic --data examples/gaussian_classes.csv --target label
+	$(BIN)/python -m numeric.demo --data examples/gaussian_classes.csv --target label
 	@$(BIN)/python -m derive.tour
 	@$(BIN)/derive report --all > /dev/null; status=$$?; \
 	  if [ $$status -eq 0 ]; then echo "Lecture notes: $(CURDIR)/reports/out/lecture-notes.pdf"; \
