@@ -153,7 +153,6 @@ class Checker:
         self.target = target
         self.main: Layout = layout(target, PRIMARY_SIZES)
         self.second: Layout = layout(target, SECONDARY_SIZES)
-        self.non_modulo = not target.modulo
         with mpmath.workdps(DIGITS):
             specials = special_points(target, PRIMARY_SIZES)
             self.special = specials
@@ -165,7 +164,6 @@ class Checker:
         self._reference_cache: dict[sp.Basic, tuple[_Compiled, list[Any]]] = {}
         self._normal_cache: dict[sp.Basic, sp.Basic] = {}
         self._symbolic_envs: dict[str, Env] = {}
-        self.key = self.normalise(target.key)
         self.key_compiled, self.key_values = self._reference(target.key)
         self._exact_cache: dict[tuple[sp.Basic, str], Any] = {}
         self._symbolic_cache: dict[tuple[sp.Basic, str], Any] = {}
@@ -205,8 +203,8 @@ class Checker:
         return cached
 
     def target_shape(self, expr: sp.Basic) -> tuple | None:
-        key_shape = shape_of(self.target.key)
-        return key_shape
+        """The shape an index-notation ``expr`` fills: the key's (entry (i, j) of the answer)."""
+        return shape_of(self.target.key)
 
     @staticmethod
     def _try(compiled: _Compiled, env: Env) -> Any:

@@ -16,7 +16,7 @@ so one program serves every size.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Sequence
 
 import mpmath
 import sympy as sp
@@ -689,7 +689,3 @@ def compile_expr(expr: sp.Basic) -> Program:
     result = c.compile(sp.sympify(expr) if not isinstance(expr, sp.Basic) else expr)
     return Program(c.steps, result)
 
-
-def run_many(programs: Mapping[str, Program], env: Env, backend: Backend) -> dict[str, Any]:
-    """Run several programs at one point (the bindings of a target, in order)."""
-    return {name: prog.run(env, backend) for name, prog in programs.items()}

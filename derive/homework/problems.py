@@ -25,10 +25,10 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from .evaluate import EXACT, NUMERIC, Env, Mat, TooBig, Undefined, Unsupported, compile_expr, shape_of
+from .evaluate import EXACT, Env, Mat, TooBig, Undefined, Unsupported, compile_expr
 from .points import Layout, _env_from, _exact_values, format_value, layout
 from .reading import ParseError, read
-from .targets import Target, TargetUnavailable, UnknownTarget, get_target
+from .targets import Target, TargetUnavailable, get_target
 
 __all__ = ["Variant", "make_variant", "check_variant", "parse_numbers", "VARIANT_SIZES", "RTOL", "split_name"]
 

@@ -11,7 +11,7 @@ follow, with a point where the two differ and, where it is a simple slip, what t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import mpmath
 import sympy as sp
@@ -161,6 +161,3 @@ def _follows(chk, before: sp.Basic, after: sp.Basic, seconds: float) -> tuple[st
         return ("does not follow", reason, outcome.counterexample)
     return ("not checked", f"undecided: {outcome.method}", None)
 
-
-def check_steps_lines(target_name: str, lines: Iterable[str]) -> StepsResult:
-    return check_steps(target_name, "\n".join(lines))

@@ -31,7 +31,7 @@ from .equivalence import Checker, Outcome, checker, index_symbols
 from .evaluate import TooBig, Unsupported, shape_of
 from .mistakes import Diagnosis, describe_shape, diagnose, diagnose_shape
 from .reading import ParseError, read
-from .targets import Target, TargetUnavailable, UnknownTarget, get_target, target_names
+from .targets import Target, TargetUnavailable, UnknownTarget, get_target
 
 __all__ = ["Verdict", "CheckResult", "check", "check_expr", "TIME_LIMIT", "clear_cache"]
 
@@ -207,6 +207,3 @@ def _incorrect(target: Target, text: str, d: Diagnosis | None, point: dict | Non
     return _result(target.name, text, Verdict.INCORRECT, " ".join(parts), score=d.credit if d else 0.0,
                    counterexample=point, method=method, mistake=d.name if d else None)
 
-
-def known_targets() -> list[str]:
-    return target_names()
