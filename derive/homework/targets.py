@@ -27,7 +27,7 @@ from .. import symbols as SYM
 from ..assumptions import (Assumption, Binary, OneHot, Positive, Probability, Real, Simplex,
                            SymmetricPositiveDefinite)
 from ..functions import sigmoid
-from ..ops import Diag, Dot, Elementwise, Softmax
+from ..ops import Diag, Dot, Softmax
 from .evaluate import shape_of
 
 __all__ = ["Target", "Binding", "Mistake", "SymbolDecl", "get_target", "target_names", "all_targets",
@@ -562,6 +562,13 @@ def _mlp_parts() -> SimpleNamespace:
     return SimpleNamespace(x=SYM.x, h=SYM.h, s=SYM.s, Y=SYM.Y, W1=SYM.W1, W2=SYM.W2, b1=SYM.b1, b2=SYM.b2)
 
 
+def _mlp_bindings(n: SimpleNamespace) -> tuple[Binding, ...]:
+    """h ≡ tanh(W₁x + b₁) and s ≡ softmax(W₂h + b₂), from the network as mlp_backprop defines it."""
+    hidden = _key("mlp_backprop", "HIDDEN")
+    probs = _key("mlp_backprop", "PROBS")
+    return (Binding(n.h, hidden), Binding(n.s, probs.xreplace({hidden: n.h})))
+
+
 def _mlp_target(name: str, constant: str, question: str, mistakes: Callable[[SimpleNamespace, sp.Basic], tuple]) -> Target:
     key = _key("mlp_backprop", constant)
     n = _mlp_parts()
@@ -571,7 +578,7 @@ def _mlp_target(name: str, constant: str, question: str, mistakes: Callable[[Sim
                  _decl(n.s, "s ≡ softmax(W₂h + b₂), the output (K)"), _decl(n.Y, "the one-hot label (K)"),
                  _decl(n.W1, "the first-layer weights, m×d"), _decl(n.W2, "the second-layer weights, K×m"),
                  _decl(n.b1, "the first-layer bias (m)"), _decl(n.b2, "the second-layer bias (K)")),
-        bindings=(Binding(n.h, Elementwise(sp.tanh, n.W1 * n.x + n.b1)), Binding(n.s, Softmax(n.W2 * n.h + n.b2))),
+        bindings=_mlp_bindings(n),
         assumptions=(Real(n.x, n.W1, n.W2, n.b1, n.b2), OneHot(n.Y)),
         mistakes=mistakes(n, key),
     )
