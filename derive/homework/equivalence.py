@@ -41,7 +41,7 @@ from ..functions import to_elementary
 from ..timelimit import TimeLimitExceeded, time_limit
 from ..verify import DIGITS, PROOF_METHODS
 from .evaluate import (EXACT, NON_ANALYTIC, NUMERIC, SYMBOLIC, Env, Mat, Program, TooBig, Undefined,
-                       Unsupported, compile_expr, shape_of)
+                       Unsupported, _size, compile_expr, shape_of)
 from .points import (Layout, Point, describe_point, exact_random_points, format_value, layout, random_points,
                      regroup, special_points, symbolic_env, to_numeric)
 from .targets import PRIMARY_SIZES, SECONDARY_SIZES, Target
@@ -139,7 +139,6 @@ class _Compiled:
     def _grid(self, env: Env) -> tuple[int, int]:
         if self.shape is None:
             raise Unsupported("index notation needs a vector- or matrix-valued target")
-        from .evaluate import _size
         rows, cols = (_size(env, n) for n in self.shape)
         if INDEX_J in self.indices and cols == 1:
             raise Unsupported("the index j in an answer that is a column vector (use i)")
@@ -152,7 +151,6 @@ class Checker:
     def __init__(self, target: Target, seed: int = 0):
         self.target = target
         self.main: Layout = layout(target, PRIMARY_SIZES)
-        self.second: Layout = layout(target, SECONDARY_SIZES)
         with mpmath.workdps(DIGITS):
             specials = special_points(target, PRIMARY_SIZES)
             self.special = specials
@@ -165,7 +163,6 @@ class Checker:
         self._normal_cache: dict[sp.Basic, sp.Basic] = {}
         self._symbolic_envs: dict[str, Env] = {}
         self.key_compiled, self.key_values = self._reference(target.key)
-        self._exact_cache: dict[tuple[sp.Basic, str], Any] = {}
         self._symbolic_cache: dict[tuple[sp.Basic, str], Any] = {}
         self._labels = ("your answer", "the right answer")
 
@@ -199,6 +196,9 @@ class Checker:
             with mpmath.workdps(DIGITS):
                 values = [self._try(compiled, p.env) for p in self.numeric]
             cached = (compiled, values)
+            if len(self._reference_cache) > 2048:  # lines of many derivations: keep the key and mistakes
+                keep = {self.target.key, *(m.expr for m in self.target.mistakes)}
+                self._reference_cache = {k: v for k, v in self._reference_cache.items() if k in keep}
             self._reference_cache[expr] = cached
         return cached
 
