@@ -50,6 +50,8 @@ class MLPObjective:
     Y: Array
     hidden: int
     l2: float = 0.0
+    #: SGD's ε₀ unless one is given: the network has no cheap Hessian to take 1/λ_max from.
+    default_learning_rate: float = 0.5
 
     def __post_init__(self) -> None:
         self.n, self.d = self.X.shape
@@ -102,7 +104,8 @@ class MLPClassifier(NumericClassifier):
     solver : {"lbfgs", "sgd"}        scipy's L-BFGS-B, or minibatch SGD (seeded shuffles)
     seed : int, default 0            seeds the initial weights (Glorot-uniform) and the shuffles
     tol, max_iter, learning_rate, batch_size : as in LogisticRegression (tol defaults to 1e-6:
-        the objective is not convex, and a local minimum is all any solver can promise)
+        the objective is not convex, and a local minimum is all any solver can promise;
+        SGD's learning_rate defaults to 0.5)
 
     Attributes: ``coefs_`` = [W1 (m, d), W2 (K, m)], ``intercepts_`` = [b1, b2], ``n_iter_``,
     ``loss_``, ``converged_``.

@@ -224,7 +224,10 @@ def sgd(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 200,
 
 
 def _default_learning_rate(objective, theta: Array) -> float:
-    """1/λ_max(∇²J(θ)), the step that is stable for the full-batch quadratic model."""
+    """1/λ_max(∇²J(θ)), the step that is stable for the full-batch quadratic model; an objective
+    without a Hessian may name its own ``default_learning_rate``."""
+    if hasattr(objective, "default_learning_rate"):
+        return float(objective.default_learning_rate)
     if hasattr(objective, "value_gradient_hessian") and objective.n_params <= 2000:
         hess = objective.value_gradient_hessian(theta)[2]
         top = float(scipy.linalg.eigvalsh(hess, subset_by_index=[len(hess) - 1, len(hess) - 1])[0])

@@ -49,3 +49,22 @@ def multinomial_objective(X, y, coef, intercept, l2: float) -> float:
 
     A = X @ np.asarray(coef).T + intercept
     return float(np.mean(logsumexp(A, axis=1) - A[np.arange(len(y)), y]) + 0.5 * l2 * np.sum(np.square(coef)))
+
+
+def evaluate_constant(expr, sizes: dict, values: dict[str, np.ndarray], scalars: dict | None = None):
+    """A derive formula at explicit sizes and values: sizes maps dimension symbols to integers,
+    values maps matrix-symbol names to arrays, scalars maps scalar symbols to numbers.  SymPy
+    carries out every operator (softmax, tanh, Hadamard, ...) entry by entry; no NumPy code
+    from numeric is involved."""
+    import sympy as sp
+
+    from derive.ops import explicit
+
+    e = expr.subs(sizes)
+    e = e.xreplace({ms: sp.ImmutableMatrix(np.atleast_2d(values[ms.name])) for ms in e.atoms(sp.MatrixSymbol)})
+    if scalars:
+        e = e.xreplace({s: sp.Float(v) for s, v in scalars.items()})
+    e = e.doit()
+    if getattr(e, "shape", None):
+        return np.array(explicit(e).evalf(30), dtype=float)
+    return float(sp.N(e, 30))

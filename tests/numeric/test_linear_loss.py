@@ -8,8 +8,15 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy.special import expit, logsumexp
 
+from derive.derivations import bce_gradient, bce_hessian, softmax_ce_gradient
+from derive.symbols import K as K_SYM
+from derive.symbols import d as D_SYM
+from derive.symbols import theta0 as THETA0_SYM
+from derive.symbols import y as Y_SYM
 from numeric import linear_loss
 from numeric.linear_loss import BinaryObjective, MultinomialObjective
+
+from .conftest import evaluate_constant
 
 
 def _binary(rng: np.random.Generator, n: int = 400, d: int = 5, l2: float = 0.03) -> BinaryObjective:
@@ -160,3 +167,50 @@ def test_shared_softmax_pass_equals_the_two_kernels(rng: np.random.Generator) ->
     assert_allclose(loss, linear_loss.softmax_loss(A, Y), rtol=1e-13, atol=1e-13)
     assert_allclose(G, linear_loss.softmax_dloss(A, Y), rtol=1e-13, atol=1e-300)
     assert np.all(np.isfinite(loss)) and np.all(np.isfinite(G))
+
+
+# ---- The matrix side against the proved formulas, evaluated by SymPy at small sizes ----------
+
+@pytest.mark.parametrize("label", [0.0, 1.0])
+def test_one_example_gradient_and_hessian_are_bce_gradient_and_bce_hessian(rng: np.random.Generator, label: float) -> None:
+    d = 3
+    x, w, b = rng.standard_normal(d), rng.standard_normal(d), 0.7
+    obj = BinaryObjective(x[None, :], np.array([label]), l2=0.0)
+    _, grad, hess = obj.value_gradient_hessian(np.append(w, b))
+    values = {"x": x[:, None], "theta": w[:, None]}
+    scalars = {THETA0_SYM: b, Y_SYM: label}
+    sizes = {D_SYM: d}
+    assert_allclose(grad[:-1], evaluate_constant(bce_gradient.GRADIENT, sizes, values, scalars).ravel(), rtol=1e-13)
+    assert grad[-1] == pytest.approx(evaluate_constant(bce_gradient.GRADIENT_BIAS, sizes, values, scalars), rel=1e-13)
+    assert_allclose(hess[:-1, :-1], evaluate_constant(bce_hessian.HESSIAN, sizes, values, scalars), rtol=1e-12)
+
+
+def test_softmax_kernels_are_softmax_ce_gradient(rng: np.random.Generator) -> None:
+    K = 4
+    for _ in range(3):
+        a = rng.normal(0, 3, K)
+        y = np.eye(K)[rng.integers(0, K)]
+        values = {"a": a[:, None], "y": y[:, None]}
+        want_loss = evaluate_constant(softmax_ce_gradient.LOSS, {K_SYM: K}, values)
+        want_grad = evaluate_constant(softmax_ce_gradient.GRADIENT_A, {K_SYM: K}, values).ravel()
+        assert linear_loss.softmax_loss(a[None, :], y[None, :])[0] == pytest.approx(want_loss, rel=1e-13)
+        assert_allclose(linear_loss.softmax_dloss(a[None, :], y[None, :])[0], want_grad, rtol=1e-13, atol=1e-15)
+
+
+def test_one_example_multinomial_gradient_and_hessian_are_the_proved_ones(rng: np.random.Generator) -> None:
+    K, d = 3, 2
+    x = rng.standard_normal(d)
+    Theta, theta0 = rng.standard_normal((K, d)), rng.standard_normal(K)
+    y = np.eye(K)[1]
+    obj = MultinomialObjective(x[None, :], y[None, :], l2=0.0)
+    theta = np.column_stack([Theta, theta0]).ravel()
+    _, grad, hess = obj.value_gradient_hessian(theta)
+    sizes = {K_SYM: K, D_SYM: d}
+    values = {"x": x[:, None], "Theta": Theta, "theta_0": theta0[:, None], "y": y[:, None]}
+    G = grad.reshape(K, d + 1)
+    assert_allclose(G[:, :-1], evaluate_constant(softmax_ce_gradient.GRADIENT_THETA, sizes, values), rtol=1e-13)
+    # The Hessian in the logits is the softmax Jacobian diag(s) − ssᵀ, times x̃x̃ᵀ per block.
+    a = Theta @ x + theta0
+    jac = evaluate_constant(softmax_ce_gradient.JACOBIAN, {K_SYM: K}, {"a": a[:, None]})
+    xt = np.append(x, 1.0)
+    assert_allclose(hess, np.kron(jac, np.outer(xt, xt)), rtol=1e-12, atol=1e-15)
