@@ -118,7 +118,7 @@ class Builder:
         scalar = sp.Add(*[sign * v for sign, v, _ in terms if shape_of(v) is None])
         if not arrays:
             return scalar
-        parts = [sign * v for sign, v, _ in terms if shape_of(v) is not None]
+        parts = [v if sign > 0 else scale(-1, v) for sign, v, _ in terms if shape_of(v) is not None]
         ones = self.broadcast(scalar, shape_of(arrays[0][0]))
         return sp.MatAdd(*parts, *([ones] if ones is not None else [])).doit(deep=False)
 
@@ -137,10 +137,22 @@ class Builder:
             factors.append((op.type if op is not None else "JUXTAPOSE", self.build(operand), pos))
         if all(shape_of(v) is None for _, v, _ in factors) and all(op != "AT" for op, _, _ in factors[1:]):
             return self._scalar_product(factors)
-        value = factors[0][1]
+        value, run = factors[0][1], []
         for op, operand, pos in factors[1:]:
-            value = self.multiply(value, operand, op, pos)
-        return value
+            if run and not self._continues_run(run[-1], operand, op):
+                value, run = hadamard(value, *run), []
+            if self._continues_run(value, operand, op):
+                run.append(operand)  # built once at the end: a ∘ b ∘ … pairwise is quadratic
+            else:
+                value = self.multiply(value, operand, op, pos)
+        return hadamard(value, *run) if run else value
+
+    def _continues_run(self, a: Value, b: Value, op: str) -> bool:
+        """Whether a·b (by ``op``) is an elementwise product that needs no other check."""
+        sa, sb = shape_of(a), shape_of(b)
+        if sa is None or sb is None or sa != sb or op in ("AT", "SLASH"):
+            return False
+        return op == "HADAMARD" or not (self.latex and sa[1] == sb[0])
 
     @staticmethod
     def _scalar_product(factors: list[tuple[str, sp.Expr, int | None]]) -> sp.Expr:
@@ -155,7 +167,8 @@ class Builder:
         return sp.Mul(*out)
 
     def _neg(self, node: Tree) -> Value:
-        return -self.build(node.children[1])
+        value = self.build(node.children[1])
+        return -value if shape_of(value) is None else scale(-1, value)
 
     def _pos(self, node: Tree) -> Value:
         return self.build(node.children[1])
@@ -226,7 +239,7 @@ class Builder:
         """The scalar c as an array of the given shape (None for 0, which adds nothing)."""
         if c.is_zero is True:
             return None
-        return sp.OneMatrix(*shape) if c == 1 else c * sp.OneMatrix(*shape)
+        return scale(c, sp.OneMatrix(*shape))
 
     def multiply(self, a: Value, b: Value, op: str, pos: int | None) -> Value:
         """a ∘ b for ∘ one of * / @ ⊙ or juxtaposition, under the rules in the module docstring."""
@@ -237,7 +250,9 @@ class Builder:
             if op == "AT":
                 raise ParseError(f"@ needs two arrays, got {describe_shape(sa)} and {describe_shape(sb)}; use * "
                                  "to scale", kind="shape", position=pos, shapes=(sa, sb))
-            return a * b
+            if sa is None and sb is None:
+                return a * b
+            return scale(a, b) if sa is None else scale(b, a)
         fits, same = sa[1] == sb[0], sa == sb
         if op == "AT":
             if fits:
@@ -268,10 +283,10 @@ class Builder:
         if sb is None:
             if _is_zero(b):
                 raise ParseError("division by zero", kind="unsupported", position=pos)
-            return a / b if sa is None else (1 / b) * a
+            return a / b if sa is None else scale(1 / b, a)
         reciprocal = sp.HadamardPower(b, -1)
         if sa is None:
-            return a * reciprocal
+            return scale(a, reciprocal)
         if sa == sb:
             return hadamard(a, reciprocal)
         raise self._shape_error("divide", a, b, pos)
@@ -355,9 +370,15 @@ class Builder:
         return self.matmul(a, b.T)
 
 
-def hadamard(a: MatrixExpr, b: MatrixExpr) -> MatrixExpr:
+def scale(c: sp.Expr, m: MatrixExpr) -> MatrixExpr:
+    """c·m for a scalar c, canonicalised one level deep only: SymPy's ``c * m`` re-simplifies the
+    whole of m every time, which made building an answer quadratic in its depth."""
+    return m if c == 1 else sp.MatMul(c, m).doit(deep=False)
+
+
+def hadamard(*factors: MatrixExpr) -> MatrixExpr:
     """The elementwise product, kept flat: a ∘ b ∘ c is one node, not a nest of them."""
-    args = [*(a.args if isinstance(a, sp.HadamardProduct) else (a,)), *(b.args if isinstance(b, sp.HadamardProduct) else (b,))]
+    args = [arg for f in factors for arg in (f.args if isinstance(f, sp.HadamardProduct) else (f,))]
     return sp.HadamardProduct(*args)
 
 

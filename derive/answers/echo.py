@@ -55,6 +55,14 @@ def _negative(coeff: sp.Expr) -> bool:
     return bool(coeff.as_coeff_Mul()[0].is_negative)
 
 
+def _positive_first(terms: list) -> list:
+    """The terms of a sum with a positive one first: σ(z) - y, not -y + σ(z)."""
+    for k, term in enumerate(terms):
+        if not term.could_extract_minus_sign():
+            return [term, *terms[:k], *terms[k + 1:]] if k else terms
+    return terms
+
+
 def _broadcast_scalar(expr: sp.MatMul) -> sp.Expr | None:
     """c for the broadcast c·𝟙 the builder makes of a scalar added to an array, else None."""
     coeff, mats = expr.as_coeff_matrices()
@@ -91,10 +99,14 @@ class PlainEcho(StrPrinter):
         self.names = dict(names or {})
 
     def parenthesize(self, item, level, strict=False):
-        prec = _precedence(item)
+        # A matrix power prints as a product here (see _print_MatPow), and binds like one.
+        prec = PRECEDENCE["Mul"] if type(item) is sp.MatPow else _precedence(item)
         if prec < level or (not strict and prec <= level):
             return "(%s)" % self._print(item)
         return self._print(item)
+
+    def _as_ordered_terms(self, expr, order=None):
+        return _positive_first(list(expr.args) if isinstance(expr, sp.Add) else super()._as_ordered_terms(expr, order))
 
     def _print_Symbol(self, expr):
         return self.names.get(expr, expr.name)
@@ -146,11 +158,13 @@ class PlainEcho(StrPrinter):
         return "%s^-1" % self.parenthesize(expr.arg, PRECEDENCE["Pow"])
 
     def _print_MatPow(self, expr):
+        # Plain ^ is elementwise (NumPy), so a matrix power is written out as a product; the
+        # parser bounds exponents, so the product stays as short as what was typed.
         base, exp = expr.args
-        if exp.is_Integer and 0 < abs(int(exp)) <= 8:
-            factor = self._print(sp.Inverse(base)) if exp < 0 else self.parenthesize(base, PRECEDENCE["Mul"], strict=True)
-            return "(%s)" % " @ ".join([factor] * abs(int(exp)))
-        return super()._print_MatPow(expr)
+        if not (exp.is_Integer and exp != 0):
+            raise ValueError(f"no plain form for the matrix power {expr}")
+        factor = self._print(sp.Inverse(base)) if exp < 0 else self.parenthesize(base, PRECEDENCE["Mul"], strict=True)
+        return " @ ".join([factor] * abs(int(exp)))
 
     def _print_Dot(self, expr):
         # uᵀv printed as the row uᵀ times v, so (Σ⁻¹μ)ᵀμ reads μ.T @ Sigma^-1 @ μ.
@@ -202,6 +216,9 @@ class LatexEcho(LatexPrinter):
         if prec < level or (not strict and prec <= level):
             return self._add_parens(self._print(item))
         return self._print(item)
+
+    def _as_ordered_terms(self, expr, order=None):
+        return _positive_first(list(expr.args) if isinstance(expr, sp.Add) else super()._as_ordered_terms(expr, order))
 
     def _print_MatMul(self, expr):
         scalar = _broadcast_scalar(expr)

@@ -126,7 +126,7 @@ def name_tokens(raw: str, pos: int, names: Names, *, called: bool) -> list[Tok]:
             if last is not None and head:
                 heads = [(0, head)] if isinstance(head, Resolved) else head
                 return [_resolved_tok(r, pos + off, names) for off, r in heads] + [_resolved_tok(last, pos + k, names)]
-    if called and len(canonical(raw)) > 1:
+    if called and "_" not in canonical(raw) and len(canonical(raw)) > 1:
         raise ParseError(f"unknown function {raw!r}", kind="unknown-function", position=pos,
                          known=names.known_functions())
     raise ParseError(f"unknown symbol {raw!r}", kind="unknown-symbol", position=pos, known=names.known_symbols())

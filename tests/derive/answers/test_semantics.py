@@ -169,11 +169,13 @@ def test_notation_is_detected(text, notation):
     ("(p-y)x", "(p - y)*x", r"\left(p - y\right) x"),
     ("theta^T x + theta_0", "theta_0 + theta.T @ x", r"\theta_{0} + \theta^{T} x"),
     ("sigma(z)", "sigma(z)", r"\sigma\left(z\right)"),
-    ("Sigma^-1 (mu_1 - mu_0)", "Sigma^-1 @ (-mu_0 + mu_1)", r"\Sigma^{-1} \left(- \mu_{0} + \mu_{1}\right)"),
+    ("Sigma^-1 (mu_1 - mu_0)", "Sigma^-1 @ (mu_1 - mu_0)", r"\Sigma^{-1} \left(\mu_{1} - \mu_{0}\right)"),
+    ("(sigma(z) - y) x", "(sigma(z) - y)*x", r"\left(\sigma\left(z\right) - y\right) x"),
+    ("s_i(delta_ij - s_j)", "(delta_ij - s_j)*s_i", r"\left(\delta_{i j} - s_{j}\right) s_{i}"),
     ("0.5 z", "z/2", r"\frac{z}{2}"),
 ])
 def test_echo_golden_strings(text, plain, latex):
-    parsed = parse_answer(text, BINARY)
+    parsed = parse_answer(text, BINARY + (SymbolSpec("s", S.s),))
     assert (parsed.plain, parsed.latex) == (plain, latex)
 
 
@@ -183,6 +185,8 @@ def test_echo_golden_strings(text, plain, latex):
     ("-1/2 mu_1^T Sigma^-1 mu_1 + log(pi_1/pi_0)", BINARY), ("x^T inv(Sigma) x + det(Sigma)", BINARY),
     ("s_i (delta_ij - s_j)", SOFTMAX), ("1/s + sqrt(s) - abs(a)", SOFTMAX), ("Sigma @ Sigma", BINARY),
     ("exp(a)^T softmax(a)", SOFTMAX), ("theta - eps (p - y) x", BINARY),
+    ("Sigma @ Sigma @ Sigma", BINARY), (r"\Sigma^{-2} x", BINARY), ("x.T @ Sigma @ Sigma @ x", BINARY),
+    ("(Sigma @ Sigma)^-1 * Sigma", BINARY), ("(s.T @ (a*s))*s", SOFTMAX), ("(sigma(theta^T x) - y) x", BINARY),
 ])
 def test_echo_reads_back_as_the_same_expression(text, specs):
     parsed = parse_answer(text, specs)
@@ -204,3 +208,16 @@ def test_sizes_are_left_symbolic():
     parsed = parse_answer("Sigma x", BINARY)
     assert parsed.shape == (S.d, 1)
     assert tuple(int(n.subs(SIZES)) for n in parsed.shape) == (3, 1)
+
+
+def test_a_difference_is_echoed_as_typed_not_negated():
+    assert parse_answer("(sigma(z) - y) x", BINARY).plain == "(sigma(z) - y)*x"
+
+
+def test_long_answers_are_built_flat():
+    # Sums and products are built in one node each (pairwise building was quadratic).
+    assert parse_answer("+".join(["p"] * 999), BINARY).expr == 999 * S.p
+    assert parse_answer(" ".join(["p"] * 999), BINARY).expr == S.p ** 999
+    product = parse_answer("*".join(["x"] * 600), BINARY).expr
+    assert isinstance(product, sp.HadamardProduct) and len(product.args) == 600
+    assert parse_answer("+".join(["x"] * 600), BINARY).expr == 600 * S.x
