@@ -199,26 +199,48 @@ def chain_display(derivation: Derivation, indices: Sequence[int],
     return "%s\n\\begin{align*}\n%s\n\\end{align*}" % (setup, body)
 
 
+def _relations(items: Sequence[tuple[sp.Basic, str, sp.Basic, str]], reserve_em: float,
+               printer: LecturePrinter) -> str:
+    """Aligned relations ``lhs ⋈ rhs``, each with its tag, laid out to fit the line.
+
+    The rows share one column of left sides, so the widest left side and the widest right
+    side must fit together: left sides are moved onto lines of their own (``\\MoveEqLeft``),
+    widest first, until they do.  Returns the ``\\sbox`` that measures the column and the
+    ``align*``.
+    """
+    lhs = [printer.doprint(item[0]) for item in items]
+    lhs_em = [width_em(t) for t in lhs]
+    rhs_em = [width_em(printer.doprint(item[2])) for item in items]
+    budget = TEXT_EM - reserve_em
+    alone: set[int] = set()
+    while len(alone) < len(items):
+        column = max((lhs_em[i] for i in range(len(items)) if i not in alone), default=0.0)
+        if column + max(rhs_em) <= budget or column <= LHS_ALONE_EM:
+            break
+        alone.add(max((i for i in range(len(items)) if i not in alone), key=lambda i: lhs_em[i]))
+    in_column = [i for i in range(len(items)) if i not in alone]
+    column = max((lhs_em[i] for i in in_column), default=0.0)
+    width = r"\dimexpr\linewidth-%.1fem-\wd\lhsbox\relax" % reserve_em
+    rows = []
+    for i, (_, symbol, rhs, tag) in enumerate(items):
+        lines = break_terms(rhs, budget - column, printer)
+        if i in alone:
+            rows.append(r"\MoveEqLeft[2] %s" % _fit(lhs[i], r"\dimexpr\linewidth-%.1fem\relax" % reserve_em))
+            rows.extend(_rows("", symbol, lines, tag, width))
+        else:
+            rows.extend(_rows(lhs[i], symbol, lines, tag, width))
+    widest = max(in_column, key=lambda i: lhs_em[i]) if in_column else None
+    measure = r"\sbox{\lhsbox}{$\displaystyle %s$}" % (lhs[widest] if widest is not None else "")
+    return measure + "\n\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+
+
 def claims_display(claims: Sequence[tuple[Relational, str, StepResult | None]], first_number: int = 1,
                    printer: LecturePrinter | None = None) -> str:
     """Independent claims, each ``lhs = rhs`` with its justification and badge, as an ``align*``."""
     printer = printer or LecturePrinter()
-    rows = []
-    width = r"\dimexpr\linewidth-6em\relax"
-    for n, (claim, why, result) in enumerate(claims):
-        lhs = printer.doprint(claim.lhs)
-        note = _note(first_number + n, why, result)
-        symbol = relation_symbol(type(claim))
-        if width_em(lhs) > LHS_ALONE_EM:
-            # a long left side on a line of its own; the note goes with the relation below it
-            lines = break_terms(claim.rhs, TEXT_EM - 4.0, printer)
-            rows.append(r"\MoveEqLeft[2] %s" % _fit(lhs, width))
-            rows.extend(_rows("", symbol, lines, note, width))
-        else:
-            lines = break_terms(claim.rhs, TEXT_EM - 4.0 - width_em(lhs), printer)
-            rows.extend(_rows(lhs, symbol, lines, note, width))
-    body = " \\\\\n".join(rows)
-    return "\\setlength{\\notewidth}{%.1fem}\n\\begin{align*}\n%s\n\\end{align*}" % (NOTE_EM, body)
+    items = [(claim.lhs, relation_symbol(type(claim)), claim.rhs, _note(first_number + n, why, result))
+             for n, (claim, why, result) in enumerate(claims)]
+    return "\\setlength{\\notewidth}{%.1fem}" % NOTE_EM + _relations(items, 4.0, printer)
 
 
 def _concludes(derivation: Derivation, indices: Sequence[int]) -> int | None:
@@ -242,24 +264,10 @@ def _roman(k: int) -> str:
 def theorem_box(derivation: Derivation, printer: LecturePrinter | None = None) -> str:
     """The theorem in a frame: each relation of the statement on its own, tagged (i), (ii), …"""
     printer = printer or LecturePrinter()
-    rows = []
     many = len(derivation.statement) > 1
-    width = r"\dimexpr\linewidth-8em\relax"
-    for k, rel in enumerate(derivation.statement):
-        lhs = printer.doprint(rel.lhs)
-        tag = "(%s)" % _roman(k) if many else ""
-        symbol = relation_symbol(type(rel))
-        lhs_em = width_em(lhs)
-        if lhs_em > 2 * LHS_ALONE_EM or lhs_em + width_em(printer.doprint(rel.rhs)) > TEXT_EM - 8.0:
-            # a long left side gets a line of its own, the right side starts under it
-            lines = break_terms(rel.rhs, TEXT_EM - 10.0, printer)
-            rows.append(r"\MoveEqLeft[2] %s" % _fit(lhs, width))
-            rows.extend(_rows("", symbol, lines, tag, width))
-        else:
-            lines = break_terms(rel.rhs, TEXT_EM - 8.0 - lhs_em, printer)
-            rows.extend(_rows(lhs, symbol, lines, tag, width))
-    body = " \\\\\n".join(rows)
-    return "\\begin{theorembox}\n\\begin{align*}\n%s\n\\end{align*}\n\\end{theorembox}" % body
+    items = [(rel.lhs, relation_symbol(type(rel)), rel.rhs, "(%s)" % _roman(k) if many else "")
+             for k, rel in enumerate(derivation.statement)]
+    return "\\begin{theorembox}\n%s\n\\end{theorembox}" % _relations(items, 8.0, printer)
 
 
 def _assumptions(derivation: Derivation) -> str:

@@ -97,7 +97,7 @@ def _logistic_plane():
     bce = _module("bce_gradient")
     inst = instantiate(sigmoid(bce.LOGIT), (), {d: 2})
     th, xx = inst.entries[theta.subs(d, 2)], inst.entries[x.subs(d, 2)]
-    return numeric_function(inst.expr, [th[0], th[1], theta0, xx[0], xx[1]])
+    return numeric_function(inst.expr.doit(), [th[0], th[1], theta0, xx[0], xx[1]])
 
 
 def _boundary_distance() -> Callable:
@@ -105,9 +105,9 @@ def _boundary_distance() -> Callable:
     geo = _module("logistic_geometry")
     from derive.symbols import d, theta, theta0
 
-    inst = instantiate(geo.DISTANCE, (), {d: 2})
+    inst = instantiate(geo.BOUNDARY_DISTANCE, (), {d: 2})
     th = inst.entries[theta.subs(d, 2)]
-    return numeric_function(inst.expr, [th[0], th[1], theta0])
+    return numeric_function(inst.expr.doit(), [th[0], th[1], theta0])
 
 
 def draw_geometry(path: Path) -> None:
@@ -138,7 +138,8 @@ def draw_geometry(path: Path) -> None:
     ax.annotate("", xy=foot, xytext=(0, 0),
                 arrowprops={"arrowstyle": "<|-|>", "color": GREEN, "lw": 1.2, "mutation_scale": 9,
                             "shrinkA": 0, "shrinkB": 0})
-    ax.text(*(foot / 2 + np.array([0.1, -0.38])), r"$-\theta_0/\|\boldsymbol{\theta}\|$", color=GREEN, fontsize=10)
+    ax.text(*(foot / 2 + np.array([0.15, -0.45])), r"$-\theta_0/\|\boldsymbol{\theta}\|$", color=GREEN, fontsize=10,
+            bbox={"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 1.5})
     ax.plot([0], [0], "o", color="black", ms=3)
     ax.set_xlim(-3, 3)
     ax.set_ylim(-3, 3)
@@ -163,9 +164,26 @@ def _softmax3() -> Callable:
     return numeric_function(list(explicit(inst.expr)), comps)
 
 
+#: The saturating inputs of the softmax figure: a = (c, c − g₂, c − g₃) with the gaps below.
+SATURATION_C, SATURATION_GAPS = 1.0, (0.4, 1.4)
+
+
+def _saturating3() -> Callable:
+    """softmax(t·a) at K = 3 for softmax-properties' a = (c, c − g₂, c − g₃), a function of t."""
+    from derive.ops import Softmax, explicit
+    from derive.symbols import K
+
+    sat = _module("softmax_properties")
+    inst = instantiate(Softmax(sat.t * sat.SATURATING), (), {K: 3})
+    gaps = inst.entries[sat.GAPS.subs(K, 3)]
+    values = {sat.c: SATURATION_C, gaps[0]: SATURATION_GAPS[0], gaps[1]: SATURATION_GAPS[1]}
+    return numeric_function(list(explicit(inst.expr).xreplace(values)), [sat.t])
+
+
 def draw_softmax(path: Path) -> None:
     """Left: softmax(a₁, 0.5, 0) as a₁ grows.  Right: softmax(t·a) for a = (1, 0.6, −0.4) as t grows."""
     s = _softmax3()
+    saturating = _saturating3()
     fig = _new_figure(6.2, 2.5)
     left, right = fig.subplots(1, 2)
     a1 = np.linspace(-4, 8, 300)
@@ -177,9 +195,8 @@ def draw_softmax(path: Path) -> None:
     left.set_ylabel(r"$\mathrm{softmax}(\mathbf{a})_k$")
     left.set_title(r"one logit grows", fontsize=9.5)
     left.legend(frameon=False, loc="center right")
-    base = np.array([1.0, 0.6, -0.4])
     t = np.linspace(0, 12, 300)
-    out = s(t * base[0], t * base[1], t * base[2])
+    out = [np.broadcast_to(v, t.shape) for v in saturating(t)]
     for k in range(3):
         right.plot(t, out[k], color=colors[k], label=r"$s_%d$" % (k + 1))
     right.set_xlabel(r"scale $t$ of $\mathbf{a} = t\,(1,\ 0.6,\ -0.4)$")
@@ -210,9 +227,10 @@ def _lda_parameters() -> tuple[float, float]:
         e = inst.entries
         subs = {e[mu0.subs(d, 1)][0]: LDA_MU[0], e[mu1.subs(d, 1)][0]: LDA_MU[1],
                 e[P.subs(d, 1)][0]: 1 / LDA_VAR, pi0: 1 - LDA_PRIOR1, pi1: LDA_PRIOR1}
-        value = sp.ImmutableMatrix(inst.expr.doit()) if getattr(inst.expr, "is_Matrix", False) else inst.expr
-        value = value.xreplace({k: sp.Float(v) for k, v in subs.items()})
-        values[expr_name] = float(sp.N(value[0] if getattr(value, "is_Matrix", False) else value))
+        value = inst.expr.doit()
+        if getattr(value, "is_Matrix", False):
+            value = sp.ImmutableMatrix(value)[0]
+        values[expr_name] = float(value.xreplace({k: sp.Float(v) for k, v in subs.items()}))
     return values["THETA"], values["THETA0"]
 
 
@@ -275,8 +293,9 @@ FIGURES: tuple[FigureSpec, ...] = (
                draw_geometry, ("bce_gradient", "logistic_geometry")),
     FigureSpec("softmax", "softmax-properties",
                "The softmax saturating. Left: as one logit grows, its share tends to 1 and the others to 0. "
-               "Right: scaling all the logits by t makes softmax(t a) tend to the one-hot vector of the largest logit.",
-               draw_softmax, ()),
+               "Right: the derivation's limit, softmax(t a) → e₁ as t → ∞, for a = (c, c − g₂, c − g₃) with c = 1 "
+               "and gaps g = (0.4, 1.4).",
+               draw_softmax, ("softmax_properties",)),
     FigureSpec("lda", "lda-logistic",
                "Two Gaussian classes with a shared variance (μ₀ = −1, μ₁ = 1.5, σ² = 1, π₁ = 0.35). The posterior "
                "σ(θx + θ₀), with θ and θ₀ computed from the derived formulas, passes through Bayes' rule evaluated "

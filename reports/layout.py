@@ -19,7 +19,7 @@ from derive.ops import Softmax
 
 from .latex import LecturePrinter, _negate, _negative
 
-__all__ = ["width_em", "break_terms"]
+__all__ = ["width_em", "break_terms", "SAFETY"]
 
 # Rough widths (em) of Computer Modern at display size; close enough to choose break points.
 _LETTER, _DIGIT, _BINARY, _RELATION, _FENCE, _SCRIPT = 0.5, 0.5, 1.25, 1.35, 0.4, 0.7
@@ -28,7 +28,7 @@ _SPACES = {r"\,": 0.17, r"\;": 0.28, r"\quad": 1.0, r"\qquad": 2.0, r"\ ": 0.33,
 _ZERO = {r"\left", r"\right", r"\displaystyle", r"\limits"}
 _BOLD = {r"\boldsymbol", r"\mathbf", r"\mathit", r"\mathrm", r"\operatorname", r"\text", r"\mathbb"}
 
-_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}^_]|[^\\{}^_]")
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\\\|\\.|[{}^_&]|[^\\{}^_&]")
 
 
 def _group(tokens: list[str], i: int) -> tuple[list[str], int]:
@@ -44,6 +44,31 @@ def _group(tokens: list[str], i: int) -> tuple[list[str], int]:
             return tokens[i + 1:j], j + 1
         j += 1
     return tokens[i + 1:], len(tokens)
+
+
+def _environment(tokens: list[str], i: int) -> tuple[list[str], int]:
+    """The tokens up to the matching ``\\end{…}`` (and its name), and the index after them."""
+    depth, j = 1, i
+    while j < len(tokens):
+        depth += {r"\begin": 1, r"\end": -1}.get(tokens[j], 0)
+        if depth == 0:
+            _, after = _group(tokens, j + 1)
+            return tokens[i:j], after
+        j += 1
+    return tokens[i:], len(tokens)
+
+
+def _split(tokens: list[str], separator: str) -> list[list[str]]:
+    """Split at top-level ``separator`` tokens (rows at ``\\\\``, cells at ``&``)."""
+    parts: list[list[str]] = [[]]
+    depth = 0
+    for t in tokens:
+        depth += {"{": 1, "}": -1, r"\begin": 1, r"\end": -1}.get(t, 0)
+        if t == separator and depth == 0:
+            parts.append([])
+        else:
+            parts[-1].append(t)
+    return parts
 
 
 def _width(tokens: list[str]) -> float:
@@ -62,7 +87,14 @@ def _width(tokens: list[str]) -> float:
             total += max(_width(num), _width(den)) + 0.3
         elif t in _BOLD:
             arg, i = _group(tokens, i)
-            total += _width(arg) * (1.0 if t != r"\operatorname" else 1.05) + (0.3 if t == r"\operatorname" else 0)
+            # bold letters are wider; an operator name is set upright with space around it
+            scale = {r"\boldsymbol": 1.2, r"\mathbf": 1.2, r"\operatorname": 1.05}.get(t, 1.0)
+            total += _width(arg) * scale + (0.3 if t == r"\operatorname" else 0)
+        elif t == r"\begin":
+            _, i = _group(tokens, i)              # the environment's name
+            body, i = _environment(tokens, i)
+            rows = _split(body, r"\\")
+            total += max((sum(_width(cell) + 1.0 for cell in _split(row, "&")) for row in rows), default=0.0)
         elif t in _ZERO:
             continue
         elif t in _SPACES:
@@ -84,9 +116,15 @@ def _width(tokens: list[str]) -> float:
     return total
 
 
+#: Measured against TeX on the derivations' own expressions the raw estimate is right at the
+#: median and 13 % short at the 90th percentile; erring wide breaks a line early rather than
+#: letting TeX shrink it.
+SAFETY = 1.1
+
+
 def width_em(tex: str) -> float:
     """Estimated width in em of display math ``tex`` (``\\frac{a}{b}`` counts its wider part)."""
-    return _width(_TOKEN.findall(tex))
+    return SAFETY * _width(_TOKEN.findall(tex))
 
 
 def break_terms(expr: sp.Basic, budget: float, printer: LecturePrinter) -> list[str]:

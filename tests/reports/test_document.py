@@ -102,7 +102,7 @@ def test_long_sum_is_broken_at_its_signs():
 def test_theorem_box_tags_each_relation():
     d = REGISTRY["sigmoid-derivative"]
     box = theorem_box(d)
-    assert box.startswith("\\begin{theorembox}\n\\begin{align*}\n")
+    assert box.startswith("\\begin{theorembox}\n\\sbox{\\lhsbox}") and "\n\\begin{align*}\n" in box
     assert [r"\tag*{(%s)}" % k in box for k in ("i", "ii", "iii")] == [True, True, True]
     assert r"\sigma\left(- z\right) &= " in box
 

@@ -8,17 +8,17 @@ import sympy as sp
 from derive.functions import sigmoid
 from derive.ops import Softmax
 from reports.latex import LecturePrinter
-from reports.layout import break_terms, width_em
+from reports.layout import SAFETY, break_terms, width_em
 
 
 def test_width_counts_the_wider_part_of_a_fraction():
-    assert width_em(r"\frac{a}{b + c + d}") == pytest.approx(width_em("b + c + d") + 0.3)
+    assert width_em(r"\frac{a}{b + c + d}") == pytest.approx(width_em("b + c + d") + 0.3 * SAFETY)
     assert width_em(r"\frac{a}{b + c}") > width_em(r"\frac{a}{b}")
 
 
-def test_scripts_are_smaller_and_bold_costs_nothing():
-    assert width_em("x^{abc}") == pytest.approx(0.5 + 0.7 * 1.5)
-    assert width_em(r"\mathbf{x}") == width_em("x")
+def test_scripts_are_smaller_and_bold_is_wider():
+    assert width_em("x^{abc}") == pytest.approx(SAFETY * (0.5 + 0.7 * 1.5))
+    assert width_em(r"\mathbf{x}") > width_em("x")
     assert width_em(r"\left(x\right)") == width_em("(x)")
 
 
@@ -55,3 +55,9 @@ def test_a_long_sum_inside_softmax_breaks_between_paired_parentheses():
     assert lines[0].startswith(r"\operatorname{softmax}\biggl(") and lines[-1].endswith(r"\biggr)")
     assert sum(line.count(r"\biggl(") for line in lines) == sum(line.count(r"\biggr)") for line in lines) == 1
     assert all(line.startswith(("+ ", "- ")) for line in lines[1:])
+
+
+def test_a_matrix_is_as_wide_as_its_widest_row():
+    one_row = width_em(r"\begin{matrix}a & b\end{matrix}")
+    assert width_em(r"\begin{matrix}a & b\\\\c & d\end{matrix}") == pytest.approx(one_row)
+    assert width_em(r"\begin{matrix}a & b & c\end{matrix}") > one_row
