@@ -123,7 +123,11 @@ def assumption_latex(assumption: A.Assumption) -> str:
         return r"$%s \in (%s, %s)$" % (", ".join(names), _g(assumption.low), _g(assumption.high))
     form = _ASSUMPTION_FORMS.get(type(assumption))
     if form is None:
-        return prose(assumption.describe())
+        # An assumption this module does not know: its own words, with its symbols printed.
+        text, plain_names = assumption.describe(), assumption.names()
+        if text.startswith(plain_names):
+            return "$%s$%s" % (", ".join(names), prose(text[len(plain_names):]))
+        return prose(text)
     inline = form.startswith("$")
     joined = ", ".join(names) if inline else ", ".join("$%s$" % n for n in names)
     return form.format(joined)
@@ -213,10 +217,14 @@ def _relations(items: Sequence[tuple[sp.Basic, str, sp.Basic, str]], reserve_em:
     rhs_em = [width_em(printer.doprint(item[2])) for item in items]
     budget = TEXT_EM - reserve_em
     alone: set[int] = set()
-    while len(alone) < len(items):
+
+    def fits() -> bool:
         column = max((lhs_em[i] for i in range(len(items)) if i not in alone), default=0.0)
-        if column + max(rhs_em) <= budget or column <= LHS_ALONE_EM:
-            break
+        # a left side on its own line starts 2em before the column's edge
+        return ((column + max(rhs_em) <= budget or column <= LHS_ALONE_EM)
+                and all(lhs_em[i] <= budget - column + 2.0 for i in alone))
+
+    while not fits() and len(alone) < len(items):
         alone.add(max((i for i in range(len(items)) if i not in alone), key=lambda i: lhs_em[i]))
     in_column = [i for i in range(len(items)) if i not in alone]
     column = max((lhs_em[i] for i in in_column), default=0.0)
@@ -225,7 +233,8 @@ def _relations(items: Sequence[tuple[sp.Basic, str, sp.Basic, str]], reserve_em:
     for i, (_, symbol, rhs, tag) in enumerate(items):
         lines = break_terms(rhs, budget - column, printer)
         if i in alone:
-            rows.append(r"\MoveEqLeft[2] %s" % _fit(lhs[i], r"\dimexpr\linewidth-%.1fem\relax" % reserve_em))
+            rows.append(r"\MoveEqLeft[2] %s" % _fit(lhs[i], r"\dimexpr\linewidth-%.1fem-\wd\lhsbox\relax"
+                                                      % (reserve_em - 2.0)))
             rows.extend(_rows("", symbol, lines, tag, width))
         else:
             rows.extend(_rows(lhs[i], symbol, lines, tag, width))

@@ -56,6 +56,10 @@ def _is_greek(tex: str) -> bool:
     return tex.startswith("\\")
 
 
+#: Constant matrices that may open a sum like a number: 𝟏 − h ⊙ h.
+_CONSTANT_MATRICES = (sp.OneMatrix, sp.Identity)
+
+
 def _negative(term: sp.Basic) -> bool:
     """True when the term prints with a leading minus sign (also −c·M for a matrix M)."""
     if isinstance(term, sp.MatMul):
@@ -108,7 +112,8 @@ class LecturePrinter(LatexPrinter):
             # Open with a positive term of the same kind (μ₁ − μ₀), else with a positive number
             # (1 − σ(θᵀx)); otherwise leave the minus in front (−½μᵀΣ⁻¹μ + log π).
             same = [i for i, t in enumerate(terms) if not _negative(t) and kind(t) == kind(terms[0])]
-            numbers = [i for i, t in enumerate(terms) if t.is_number and not _negative(t)]
+            numbers = [i for i, t in enumerate(terms)
+                       if (t.is_number or isinstance(t, _CONSTANT_MATRICES)) and not _negative(t)]
             first = (same or numbers or [None])[0]
             if first is not None:
                 terms.insert(0, terms.pop(first))

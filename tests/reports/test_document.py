@@ -118,6 +118,16 @@ def test_assumptions_in_words():
     assert assumption_latex(SymmetricPositiveDefinite(P)) == r"$\boldsymbol{\Sigma}^{-1}$ symmetric positive-definite"
 
 
+def test_an_unknown_assumption_keeps_its_words_with_symbols_printed():
+    from derive.assumptions import Assumption
+
+    class Small(Assumption):
+        def describe(self) -> str:
+            return f"{self.names()} below ½"
+
+    assert assumption_latex(Small(theta)) == r"$\boldsymbol{\theta}$ below $\tfrac{1}{2}$"
+
+
 def test_section_and_documents():
     d = small()
     item = Section(d, [PROVED, REFUTED])

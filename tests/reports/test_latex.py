@@ -60,6 +60,7 @@ CASES = [
     (-Dot(mu1, P * mu1) / 2 + sp.log(pi1),
      r"- \frac{1}{2} \boldsymbol{\mu}_{1}^{\top} \boldsymbol{\Sigma}^{-1} \boldsymbol{\mu}_{1} + \log{\left(\pi_{1} \right)}"),
     ((p - y) * x, r"\left(p - y\right) \mathbf{x}"),
+    (sp.OneMatrix(K, 1) - sp.HadamardProduct(s, s), r"\mathbf{1} - \mathbf{s}^{\circ {2}}"),
     (z / 2, r"\frac{z}{2}"),
     # a long exponent as exp(…), a short one as e^{…}
     (sp.exp(-z), r"e^{- z}"),

@@ -28,7 +28,7 @@ KEY_RESULTS = {
     "sigmoid-derivative": ["(1−σ(z))σ(z)", "σ(z)(1−σ(z))"],
     "bce-gradient": ["(σ(θ⊤x+θ0)−y)x", "(p−y)x"],
     "lda-logistic": ["Σ−1(μ1−μ0)"],
-    "softmax-ce-gradient": ["diag(s)−ss⊤"],
+    "softmax-ce-gradient": ["diag(s)−ss⊤", "diag(softmax(a))−softmax(a)(softmax(a))⊤"],
 }
 BADGES = ("✓proved", "×refuted", "?undecided")
 
