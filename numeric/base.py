@@ -43,7 +43,7 @@ class NumericClassifier(ClassifierMixin, BaseEstimator):
         self.classes_, encoded = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError(f"{type(self).__name__} needs examples of at least two classes to fit, "
-                             f"but y contains only the class {self.classes_[0]!r}")
+                             f"but y contains only one class: {self.classes_[0]!r}")
         return X, encoded.astype(np.intp)
 
     def _validate_X(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -52,7 +52,8 @@ class NumericClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """The class with the largest posterior probability, argmax_k P(k | x)."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        best = np.argmax(self.predict_proba(X), axis=1)  # first: it raises NotFittedError if unfitted
+        return self.classes_[best]
 
     def predict_log_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """log P(k | x) for each class (columns in the order of ``classes_``)."""

@@ -99,4 +99,5 @@ class LogisticRegression(NumericClassifier):
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """classes_[1] where z > 0, else classes_[0]."""
-        return self.classes_[(self.decision_function(X) > 0).astype(np.intp)]
+        positive = self.decision_function(X) > 0  # first: it raises NotFittedError if unfitted
+        return self.classes_[positive.astype(np.intp)]

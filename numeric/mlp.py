@@ -105,14 +105,14 @@ class MLPClassifier(NumericClassifier):
     seed : int, default 0            seeds the initial weights (Glorot-uniform) and the shuffles
     tol, max_iter, learning_rate, batch_size : as in LogisticRegression (tol defaults to 1e-6:
         the objective is not convex, and a local minimum is all any solver can promise;
-        SGD's learning_rate defaults to 0.5)
+        max_iter defaults to 200 iterations (epochs for sgd); SGD's learning_rate to 0.5)
 
     Attributes: ``coefs_`` = [W1 (m, d), W2 (K, m)], ``intercepts_`` = [b1, b2], ``n_iter_``,
     ``loss_``, ``converged_``.
     """
 
     def __init__(self, hidden: int = 8, l2: float = 1e-4, solver: str = "lbfgs", seed: int = 0,
-                 tol: float = 1e-6, max_iter: int | None = None, learning_rate: float | None = None,
+                 tol: float = 1e-6, max_iter: int | None = 200, learning_rate: float | None = None,
                  batch_size: int = 32) -> None:
         self.hidden = hidden
         self.l2 = l2

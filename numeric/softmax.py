@@ -69,11 +69,16 @@ class SoftmaxRegression(NumericClassifier):
         self.separable_ = bool(separated)
         return self
 
-    def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
-        """The logits A = X coef_ᵀ + intercept_, shape (n_samples, n_classes)."""
+    def _logits(self, X: ArrayLike) -> NDArray[np.float64]:
         X = self._validate_X(X)
         return X @ self.coef_.T + self.intercept_
 
+    def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
+        """The logits A = X coef_ᵀ + intercept_, shape (n_samples, n_classes); for two classes,
+        as scikit-learn's convention has it, the single column a_1 − a_0 (positive: classes_[1])."""
+        A = self._logits(X)
+        return A[:, 1] - A[:, 0] if A.shape[1] == 2 else A
+
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """softmax of the logits, row by row (max-shifted, so it never overflows)."""
-        return stable.softmax(self.decision_function(X), axis=1)
+        return stable.softmax(self._logits(X), axis=1)
