@@ -29,6 +29,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ..functions import sigmoid
 from ..ops import Diag, Dot, Elementwise, Softmax
 from .errors import ParseError
+from .names import shape_of
 from .tokens import MAX_EXPONENT, MAX_POWER_BITS, MAX_TREE_DEPTH
 
 __all__ = ["Builder", "check_depth", "shape_of", "describe_shape"]
@@ -40,11 +41,6 @@ ENTRYWISE: dict[str, type] = {
     "exp": sp.exp, "log": sp.log, "sigmoid": sigmoid, "tanh": sp.tanh, "cosh": sp.cosh, "sinh": sp.sinh,
     "abs": sp.Abs,
 }
-
-
-def shape_of(v: sp.Basic) -> tuple | None:
-    """(rows, cols) of a matrix expression; None for a scalar."""
-    return tuple(v.shape) if isinstance(v, MatrixExpr) else None
 
 
 def describe_shape(shape: tuple | None) -> str:

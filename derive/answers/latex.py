@@ -254,8 +254,9 @@ class _Lexer:
             return self._name(text, r.pos, nxt, hi)
         if name in _FRACS:
             self._emit("FRAC", r.text, r.pos)
-            for _ in range(2):
-                lo, end, i = self._arg(i + 1 if _ == 0 else i, hi, r.text)
+            i += 1
+            for _numerator_then_denominator in range(2):
+                lo, end, i = self._arg(i, hi, r.text)
                 self._group(lo, end, self.raw[lo].pos if lo < end else r.pos)
             return i
         if name == "sqrt":

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 __all__ = [
-    "SymbolSpec", "Names", "Resolved", "canonical", "FUNCTIONS", "GREEK", "INDEX_I", "INDEX_J",
+    "SymbolSpec", "Names", "Resolved", "canonical", "shape_of", "FUNCTIONS", "GREEK", "INDEX_I", "INDEX_J",
 ]
 
 #: The two free indices of index notation: entry (i, j), counted from 0 like SymPy.
@@ -183,10 +183,6 @@ class Names:
             return Resolved("constant", sp.pi, raw)
         return None
 
-    def is_disallowed_function(self, raw: str) -> bool:
-        key = canonical(raw)
-        return key in FUNCTIONS and key not in self.table and FUNCTIONS[key] not in self.allowed
-
     def _entry(self, base: str, sub: str, raw: str) -> Resolved | None:
         if not sub or any(ch not in _INDEX for ch in sub) or len(sub) > 2:
             return None
@@ -229,7 +225,3 @@ class Names:
             out.append((offset, Resolved("symbol", self.table[canonical(piece)].obj, piece)))
             offset += len(piece)
         return out
-
-
-def describe_names(names: Iterable[str]) -> str:
-    return ", ".join(names)
