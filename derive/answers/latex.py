@@ -142,7 +142,7 @@ class _Lexer:
     def convert(self, lo: int, hi: int) -> None:
         i = lo
         while i < hi:
-            i = self._step(i, hi)
+            i = self._norm_subscript(self._step(i, hi), hi)
 
     def _step(self, i: int, hi: int) -> int:
         r = self.raw[i]
@@ -332,6 +332,15 @@ class _Lexer:
             self._emit(f"{name}_CLOSE", kind, pos)
         else:
             self.out.append(bar_token(kind, pos, self.brackets, self.out[-1] if self.out else None))
+
+    def _norm_subscript(self, i: int, hi: int) -> int:
+        """Skip the 2 of ‖v‖_2 (the Euclidean norm, the only one the language has)."""
+        if not (self.out and self.out[-1].type == "NORM_CLOSE" and i < hi and self.raw[i].is_char("_")):
+            return i
+        lo, end, nxt = self._arg(i + 1, hi, "the subscript '_'")
+        if self._text(lo, end) != "2":
+            raise ParseError("a norm may only be the 2-norm, ‖v‖_2", kind="unsupported", position=self.raw[i].pos)
+        return nxt
 
     def _escape(self, i: int, hi: int) -> int:
         r = self.raw[i]

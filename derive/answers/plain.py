@@ -28,7 +28,7 @@ _TOKEN = re.compile(
     rf"|(?P<name>[{LETTER}][{LETTER}0-9]*(?:_(?:\{{[^{{}}]*\}}|[0-9]+|[{LETTER}]+))?[{SUBSCRIPT_CHARS}]*)"
     rf"|(?P<transpose>(?:\^|\*\*)\s*(?:T|\(\s*T\s*\)|\{{\s*T\s*\}}){_NAME_END})"
     rf"|(?P<pow>\*\*|\^)"
-    rf"|(?P<norm>\|\||‖)"
+    rf"|(?P<norm>(?:\|\||‖)(?:_(?:2|\{{2\}}))?)"
     rf"|(?P<sup>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
     rf"|(?P<char>.)",
     re.S,
@@ -92,7 +92,10 @@ def lex_plain(text: str, names: Names) -> list[Tok]:
         elif kind == "pow":
             out.append(Tok.make("POW", value, pos))
         elif kind == "norm":
-            out.append(bar_token("‖", pos, brackets, previous))
+            tok = bar_token("‖", pos, brackets, previous)
+            if "_" in value and tok.type != "NORM_CLOSE":
+                raise ParseError("only a closing ‖ may carry the subscript 2", kind="syntax", position=pos)
+            out.append(tok)  # ‖v‖_2 is the Euclidean norm, the only one the language has
         elif kind == "sup":
             out.extend(superscript_tokens(value, pos))
         elif value in _OPEN:
@@ -103,7 +106,7 @@ def lex_plain(text: str, names: Names) -> list[Tok]:
             out.append(Tok.make("_RPAR", value, pos))
         elif value == "|":
             out.append(bar_token("|", pos, brackets, previous))
-        elif value == "'" and previous is not None and previous.type in OPERAND_END:
+        elif value == "'" and previous is not None and (previous.type in OPERAND_END or previous.type == "FUNC"):
             raise ParseError("primes are not supported; write the derivative out", kind="unsupported", position=pos)
         else:
             single = unicode_token(value, pos, names)

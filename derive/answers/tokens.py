@@ -12,7 +12,7 @@ import sympy as sp
 from lark import Token
 
 from .errors import ParseError
-from .names import Names, Resolved, canonical
+from .names import Names, Resolved, canonical, shape_of
 
 __all__ = [
     "Tok", "Brackets", "make_number", "name_tokens", "OPERAND_END",
@@ -129,4 +129,11 @@ def name_tokens(raw: str, pos: int, names: Names, *, called: bool) -> list[Tok]:
     if called and "_" not in canonical(raw) and len(canonical(raw)) > 1:
         raise ParseError(f"unknown function {raw!r}", kind="unknown-function", position=pos,
                          known=names.known_functions())
+    key_base, _, key_sub = canonical(raw).partition("_")
+    spec = names.table.get(key_base)
+    if key_sub and spec is not None and shape_of(spec.obj) is not None:
+        entry = f"{spec.name}_i" if shape_of(spec.obj)[1] == 1 else f"{spec.name}_ij"
+        raise ParseError(f"unknown symbol {raw!r}: {spec.name} is an array; write {spec.name} itself, or {entry} "
+                         f"for an entry in index notation",
+                         kind="unknown-symbol", position=pos, known=names.known_symbols())
     raise ParseError(f"unknown symbol {raw!r}", kind="unknown-symbol", position=pos, known=names.known_symbols())

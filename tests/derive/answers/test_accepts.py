@@ -128,6 +128,9 @@ BINARY_CASES = [
     (r"-\frac{\theta_0}{\|\boldsymbol\theta\|}", lambda n: -n.theta_0 / sp.sqrt((n.theta.T * n.theta)[0, 0]), None),
     (r"-\theta_0/\left\|\theta\right\|", lambda n: -n.theta_0 / sp.sqrt((n.theta.T * n.theta)[0, 0]), None),
     (r"\|\theta\|^2", lambda n: (n.theta.T * n.theta)[0, 0], None),
+    (r"\|\theta\|_2^2", lambda n: (n.theta.T * n.theta)[0, 0], None),
+    ("||theta||_2", lambda n: sp.sqrt((n.theta.T * n.theta)[0, 0]), None),
+    (r"\left\|\theta\right\|_{2}", lambda n: sp.sqrt((n.theta.T * n.theta)[0, 0]), None),
     # LDA
     ("Sigma^-1 (mu_1 - mu_0)", lambda n: n.Sigma.inv() * (n.mu_1 - n.mu_0), (3, 1)),
     ("Sigma^(-1)(mu_1-mu_0)", lambda n: n.Sigma.inv() * (n.mu_1 - n.mu_0), (3, 1)),

@@ -66,6 +66,8 @@ def test_unknown_functions_list_the_known_ones():
 def test_an_entry_of_an_undeclared_or_scalar_name_is_unknown():
     assert _error("s_k", SOFTMAX).kind == "unknown-symbol"
     assert _error("p_i").kind == "unknown-symbol"
+    err = _error("x_1")
+    assert err.kind == "unknown-symbol" and "x_i" in str(err)
 
 
 @pytest.mark.parametrize("text, shapes", [
@@ -87,7 +89,8 @@ def test_at_needs_two_arrays():
 
 @pytest.mark.parametrize("text", [
     "softmax(p)", "inv(x)", "det(x)", "diag(Sigma)", "diag(p)", "outer(p, x)", "x^x", "norm(Sigma)",
-    "1/0", "log(0)", "0^-1", "p/(1-1)", r"\mathbf{1} - x", r"\hat{y}", r"\sum_k y_k", "p'",
+    "1/0", "log(0)", "0^-1", "p/(1-1)", r"\mathbf{1} - x", r"\hat{y}", r"\sum_k y_k", "p'", "σ'(z)", "tanh'(z)",
+    r"\sigma'(z)", r"\|x\|_1",
 ])
 def test_unsupported_constructions(text):
     assert _error(text).kind == "unsupported"
