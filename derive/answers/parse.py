@@ -23,7 +23,7 @@ from .names import Names, SymbolSpec
 from .plain import lex_plain
 from .tokens import MAX_CHARS
 
-__all__ = ["Parsed", "parse_answer"]
+__all__ = ["Parsed", "parse_answer", "clear_cache"]
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,27 @@ def parse_answer(text: str, symbols: Sequence[SymbolSpec], *, functions: frozens
     """
     if not isinstance(text, str):
         raise TypeError(f"an answer must be a string, got {type(text).__name__}")
+    outcome = _parse_cached(text, tuple(symbols), None if functions is None else frozenset(functions))
+    if isinstance(outcome, ParseError):
+        # A fresh exception each time: a cached one would carry the traceback of its first raise.
+        raise ParseError(outcome.message, kind=outcome.kind, position=outcome.position, known=outcome.known,
+                         text=text, shapes=outcome.shapes)
+    return outcome
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str, symbols: tuple[SymbolSpec, ...], functions: frozenset[str] | None) -> Parsed | ParseError:
+    # A class's answers repeat ("(p - y) x" many times over), and a reading never changes:
+    # Parsed is immutable, so one reading can serve every student who typed the same text.
     try:
-        return _parse(text, tuple(symbols), None if functions is None else frozenset(functions))
+        return _parse(text, symbols, functions)
     except ParseError as err:
-        raise err.with_text(text) from None
+        return err
+
+
+def clear_cache() -> None:
+    """Forget every cached reading (for timing the parser itself)."""
+    _parse_cached.cache_clear()
 
 
 def _parse(text: str, symbols: tuple[SymbolSpec, ...], functions: frozenset[str] | None) -> Parsed:

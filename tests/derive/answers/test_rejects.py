@@ -12,6 +12,7 @@ import sympy as sp
 from derive import symbols as S
 from derive.answers import MAX_CHARS, ParseError, SymbolSpec, parse_answer
 from derive.answers.grammar import parser
+from derive.answers.parse import clear_cache
 
 from .helpers import BINARY, SOFTMAX
 
@@ -120,6 +121,7 @@ def test_nothing_is_ever_evaluated(monkeypatch):
     """Run every answer with eval and exec booby-trapped: SymPy's sympify and parse_expr reach
     eval when given a string, so this also proves they are never handed the answer."""
     parser()  # build the grammar first: that is our code, not the user's input
+    clear_cache()  # and parse every answer afresh, not from a reading cached by another test
     calls = []
 
     def trap(*args, **kwargs):
@@ -168,6 +170,11 @@ def test_parse_errors_pickle():
     err = _error("(p")
     again = pickle.loads(pickle.dumps(err))
     assert (again.kind, again.position, str(again), again.pointer()) == (err.kind, err.position, str(err), err.pointer())
+
+
+def test_a_cached_error_is_raised_afresh():
+    first, second = _error("(p"), _error("(p")
+    assert first is not second and str(first) == str(second)
 
 
 def test_parse_error_is_a_value_error():

@@ -96,8 +96,9 @@ def test_latex_superscript_takes_one_token():
 # --- names --------------------------------------------------------------------------------
 
 def test_e_is_eulers_number_unless_declared():
-    assert parse_answer("e", BINARY).expr == sp.E
+    assert parse_answer("e + 1", BINARY).expr == sp.E + 1
     e = sp.Symbol("e", real=True)
+    # The same text under other declarations is another reading (the cache keys on both).
     assert parse_answer("e + 1", [SymbolSpec("e", e)]).expr == e + 1
 
 
@@ -131,6 +132,7 @@ def test_the_functions_a_target_offers():
     with pytest.raises(ParseError) as err:
         parse_answer("exp(a)", specs, functions=frozenset({"softmax"}))
     assert err.value.kind == "unknown-function" and err.value.known == ["softmax"]
+    assert parse_answer("exp(a)", specs).shape == (S.K, 1)
     # Spellings of one function count as one: allowing sigma allows sigmoid.
     assert parse_answer("sigmoid(z)", specs, functions=frozenset({"sigma"})).expr is not None
 
