@@ -132,7 +132,9 @@ class Hessian(MatrixExpr):
         if not is_concrete(v):
             return Hessian(f, v)
         comps = _components(v)
-        return sp.ImmutableMatrix([[sp.diff(f, a, b) for b in comps] for a in comps])
+        # Each first derivative once, then its derivatives: d + d² diffs instead of 2d².
+        first = [sp.diff(f, c) for c in comps]
+        return sp.ImmutableMatrix([[sp.diff(g, b) for b in comps] for g in first])
 
     def _latex(self, printer, exp=None) -> str:
         f, v = self.args
@@ -331,4 +333,38 @@ class Diag(sp.DiagMatrix):
         return _pretty_call(printer, "diag", self.args[0])
 
 
-__all__ += ["GradMatrix", "GradAt", "Diag"]
+def _explicit_factor(f: sp.Basic) -> sp.ImmutableMatrix:
+    # SymPy leaves A∘(−1) unevaluated even for an explicit A; raise it entry by entry here.
+    if isinstance(f, sp.HadamardPower):
+        base, power = f.args
+        return explicit(base).applyfunc(lambda v: v**power)
+    return explicit(f)
+
+
+class Hadamard(sp.HadamardProduct):
+    """The entrywise product  (A ∘ B)_ij = A_ij B_ij  of matrices of one shape.
+
+    SymPy's HadamardProduct, except that it keeps A ∘ A as written (no Hadamard power) and
+    ``doit()`` gives the explicit matrix once the shape is concrete, factors such as
+    s∘(−1) included (so y ∘ s∘(−1) is y ⊘ s).
+    """
+
+    def __new__(cls, *factors: sp.Basic):
+        if len(factors) < 2:
+            raise TypeError(f"Hadamard needs two or more factors, got {len(factors)}")
+        for f in factors:
+            _check_matrix(f, "Hadamard's factor")
+        shapes = {tuple(f.shape) for f in factors}
+        if len(shapes) != 1:
+            raise ValueError(f"Hadamard needs factors of one shape, got shapes {sorted(map(str, shapes))}")
+        return MatrixExpr.__new__(cls, *factors)
+
+    def doit(self, **hints):
+        factors = [f.doit(**hints) for f in self.args]
+        if not all(is_concrete(f) for f in factors):
+            return Hadamard(*factors)
+        mats = [_explicit_factor(f) for f in factors]
+        return sp.ImmutableMatrix(*mats[0].shape, lambda i, j: sp.Mul(*[m[i, j] for m in mats]))
+
+
+__all__ += ["GradMatrix", "GradAt", "Diag", "Hadamard"]

@@ -33,6 +33,9 @@ class Step:
     assumptions: tuple[Assumption, ...] = ()
     methods: tuple[str, ...] | None = None
     new_chain: bool = False
+    #: Explicit sizes to check the claim at, e.g. ({K: 2, d: 2, m: 3},), instead of the
+    #: dimensions' own sizes: for claims too costly to differentiate at every size.
+    sizes: tuple[dict, ...] | None = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.claim, Relational):
@@ -150,7 +153,7 @@ class Derivation:
         for i in indices:
             step = self.steps[i]
             result = verify_claim(step.claim, self.assumptions + step.assumptions,
-                                  methods=step.methods, seed=seed + 1000 * i)
+                                  methods=step.methods, seed=seed + 1000 * i, sizes=step.sizes)
             if i in problems:
                 result = StepResult(Verdict.REFUTED, f"chain integrity: {problems[i]}", result.residual,
                                     result.counterexample, result.seconds, result.points,

@@ -72,8 +72,8 @@ DERIVATION = Derivation(
         ),
         *chain(
             sp.Derivative(_L_theta, theta0),
-            (_dL_dz_at_logit * sp.Derivative(LOGIT, theta0), "chain rule: L depends on θ₀ only through z"),
-            ((sigmoid(LOGIT) - y) * sp.Derivative(LOGIT, theta0), "∂L/∂z = σ(z) − y (above), at z = θᵀx + θ₀"),
+            ((sigmoid(LOGIT) - y) * sp.Derivative(LOGIT, theta0),
+             "chain rule as for θ: ∂L/∂θ₀ = (∂L/∂z)(∂z/∂θ₀), with ∂L/∂z = σ(z) − y"),
             (GRADIENT_BIAS, "∂(θᵀx + θ₀)/∂θ₀ = 1"),
         ),
     ],

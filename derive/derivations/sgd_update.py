@@ -67,14 +67,12 @@ DERIVATION = Derivation(
         ),
         *chain(
             _STEP_1,
-            (eps * sigmoid(-LOGIT), "1 − σ(z) = σ(−z) (sigmoid-derivative)"),
-            (sp.S.Zero, "ε > 0 and σ > 0", sp.Gt),
+            (sp.S.Zero, "ε > 0 and p = σ(z) < 1, as 1 − σ(z) = σ(−z) > 0 (sigmoid-derivative)", sp.Gt),
         ),
         *chain(
             Dot(x, _along_x(_STEP_1)),
             (_STEP_1 * Dot(x, x), "a scalar factor leaves the inner product"),
-            (eps * sigmoid(-LOGIT) * Dot(x, x), "1 − σ(z) = σ(−z)"),
-            (sp.S.Zero, "ε > 0, σ > 0 and xᵀx = Σ x_i² ≥ 0", sp.Ge),
+            (sp.S.Zero, "ε(1 − p) > 0 (above) and xᵀx = Σ x_i² ≥ 0", sp.Ge),
         ),
         # y = 0: away from x.
         *chain(
@@ -84,7 +82,7 @@ DERIVATION = Derivation(
         *chain(
             Dot(x, -_along_x(_STEP_0)),
             (-_STEP_0 * Dot(x, x), "a scalar factor leaves the inner product"),
-            (sp.S.Zero, "ε > 0, σ > 0 and xᵀx = Σ x_i² ≥ 0", sp.Le),
+            (sp.S.Zero, "εp > 0 (above) and xᵀx = Σ x_i² ≥ 0", sp.Le),
         ),
     ],
 )
