@@ -86,7 +86,7 @@ def _elementwise_arg(expr: Elementwise | ElementwiseApplyFunction) -> sp.Basic:
 class PlainEcho(StrPrinter):
     """The plain answer language: ``^`` for powers, ``@`` for matrix products."""
 
-    def _print(self, expr, **kwargs):
+    def _print(self, expr: sp.Basic, **kwargs) -> str:
         # The project's own types carry _sympystr methods made for other readers; the forms
         # this language reads back take precedence.
         method = _OWN_FORMS.get(type(expr).__name__) if isinstance(expr, _OWN_TYPES) else None
@@ -98,28 +98,28 @@ class PlainEcho(StrPrinter):
         super().__init__({"order": "none"})
         self.names = dict(names or {})
 
-    def parenthesize(self, item, level, strict=False):
+    def parenthesize(self, item: sp.Basic, level: int, strict: bool = False) -> str:
         # A matrix power prints as a product here (see _print_MatPow), and binds like one.
         prec = PRECEDENCE["Mul"] if type(item) is sp.MatPow else _precedence(item)
         if prec < level or (not strict and prec <= level):
             return "(%s)" % self._print(item)
         return self._print(item)
 
-    def _as_ordered_terms(self, expr, order=None):
+    def _as_ordered_terms(self, expr: sp.Basic, order: str | None = None) -> list:
         return _positive_first(list(expr.args) if isinstance(expr, sp.Add) else super()._as_ordered_terms(expr, order))
 
-    def _print_Symbol(self, expr):
+    def _print_Symbol(self, expr: sp.Basic) -> str:
         return self.names.get(expr, expr.name)
 
     _print_MatrixSymbol = _print_Symbol
 
-    def _print_Exp1(self, expr):
+    def _print_Exp1(self, expr: sp.Basic) -> str:
         return "e"
 
-    def _print_Pow(self, expr, rational=False):
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         return super()._print_Pow(expr, rational).replace("**", "^")
 
-    def _print_MatMul(self, expr):
+    def _print_MatMul(self, expr: sp.Basic) -> str:
         scalar = _broadcast_scalar(expr)
         if scalar is not None:
             return self._print(scalar)
@@ -134,30 +134,30 @@ class PlainEcho(StrPrinter):
             text = "(%s)" % text  # (u.T @ v)*w reads more easily than u.T @ v*w
         return "%s*%s" % (text, body)
 
-    def _print_OneMatrix(self, expr):
+    def _print_OneMatrix(self, expr: sp.Basic) -> str:
         return "1"
 
-    def _chain(self, factors, op: str, *, bare_first: bool = False) -> str:
+    def _chain(self, factors: list, op: str, *, bare_first: bool = False) -> str:
         # Any product inside another is parenthesised, (A @ b)*c, for the reader's sake; the
         # parser reads products left to right, so only a later one would need it.
         first, *rest = factors
         return op.join([self.parenthesize(first, PRECEDENCE["Mul"], strict=bare_first)]
                        + [self.parenthesize(f, PRECEDENCE["Mul"]) for f in rest])
 
-    def _print_HadamardProduct(self, expr):
+    def _print_HadamardProduct(self, expr: sp.Basic) -> str:
         return self._chain(expr.args, "*")
 
-    def _print_HadamardPower(self, expr):
+    def _print_HadamardPower(self, expr: sp.Basic) -> str:
         base, exp = expr.args
         if exp == -1:
             return "1/%s" % self.parenthesize(base, PRECEDENCE["Pow"])
         return "%s^%s" % (self.parenthesize(base, PRECEDENCE["Pow"]),
                           self.parenthesize(exp, PRECEDENCE["Pow"], strict=True))
 
-    def _print_Inverse(self, expr):
+    def _print_Inverse(self, expr: sp.Basic) -> str:
         return "%s^-1" % self.parenthesize(expr.arg, PRECEDENCE["Pow"])
 
-    def _print_MatPow(self, expr):
+    def _print_MatPow(self, expr: sp.Basic) -> str:
         # Plain ^ is elementwise (NumPy), so a matrix power is written out as a product; the
         # parser bounds exponents, so the product stays as short as what was typed.
         base, exp = expr.args
@@ -166,35 +166,35 @@ class PlainEcho(StrPrinter):
         factor = self._print(sp.Inverse(base)) if exp < 0 else self.parenthesize(base, PRECEDENCE["Mul"], strict=True)
         return " @ ".join([factor] * abs(int(exp)))
 
-    def _print_Dot(self, expr):
+    def _print_Dot(self, expr: sp.Basic) -> str:
         # uᵀv printed as the row uᵀ times v, so (Σ⁻¹μ)ᵀμ reads μ.T @ Sigma^-1 @ μ.
         a, b = expr.args
         return self._chain([a.T, b], " @ ", bare_first=True)
 
-    def _print_Softmax(self, expr):
+    def _print_Softmax(self, expr: sp.Basic) -> str:
         return "softmax(%s)" % self._print(expr.args[0])
 
-    def _print_sigmoid(self, expr):
+    def _print_sigmoid(self, expr: sp.Basic) -> str:
         return "sigma(%s)" % self._print(expr.args[0])
 
-    def _print_Elementwise(self, expr):
+    def _print_Elementwise(self, expr: sp.Basic) -> str:
         return "%s(%s)" % (_PLAIN_NAMES[_elementwise_func(expr)], self._print(_elementwise_arg(expr)))
 
     _print_ElementwiseApplyFunction = _print_Elementwise
 
-    def _print_DiagMatrix(self, expr):
+    def _print_DiagMatrix(self, expr: sp.Basic) -> str:
         return "diag(%s)" % self._print(expr.args[0])
 
-    def _print_Determinant(self, expr):
+    def _print_Determinant(self, expr: sp.Basic) -> str:
         return "det(%s)" % self._print(expr.args[0])
 
-    def _print_Abs(self, expr):
+    def _print_Abs(self, expr: sp.Basic) -> str:
         return "abs(%s)" % self._print(expr.args[0])
 
-    def _print_KroneckerDelta(self, expr):
+    def _print_KroneckerDelta(self, expr: sp.Basic) -> str:
         return "delta_%s%s" % tuple(self._print(i) for i in expr.args)
 
-    def _print_MatrixElement(self, expr):
+    def _print_MatrixElement(self, expr: sp.Basic) -> str:
         parent = expr.args[0]
         indices = _entry_indices(expr)
         if all(isinstance(i, sp.Symbol) for i in indices):
@@ -205,11 +205,11 @@ class PlainEcho(StrPrinter):
 class LatexEcho(LatexPrinter):
     """LaTeX that the answer language reads back: juxtaposition for matrix products."""
 
-    def _print(self, expr, **kwargs):
+    def _print(self, expr: sp.Basic, **kwargs) -> str:
         method = _OWN_FORMS.get(type(expr).__name__) if isinstance(expr, _OWN_TYPES) else None
         return getattr(self, method)(expr, **kwargs) if method else super()._print(expr, **kwargs)
 
-    def parenthesize(self, item, level, is_neg=False, strict=False):
+    def parenthesize(self, item: sp.Basic, level: int, is_neg: bool = False, strict: bool = False) -> str:
         prec = _precedence(item, traditional=True)
         if is_neg and strict:
             return self._add_parens(self._print(item))
@@ -217,10 +217,10 @@ class LatexEcho(LatexPrinter):
             return self._add_parens(self._print(item))
         return self._print(item)
 
-    def _as_ordered_terms(self, expr, order=None):
+    def _as_ordered_terms(self, expr: sp.Basic, order: str | None = None) -> list:
         return _positive_first(list(expr.args) if isinstance(expr, sp.Add) else super()._as_ordered_terms(expr, order))
 
-    def _print_MatMul(self, expr):
+    def _print_MatMul(self, expr: sp.Basic) -> str:
         scalar = _broadcast_scalar(expr)
         if scalar is not None:
             return self._print(scalar)
@@ -238,29 +238,29 @@ class LatexEcho(LatexPrinter):
             text = self._add_parens(text)
         return "%s %s" % (text, body)
 
-    def _print_OneMatrix(self, expr):
+    def _print_OneMatrix(self, expr: sp.Basic) -> str:
         return "1"
 
-    def _print_Dot(self, expr, exp=None):
+    def _print_Dot(self, expr: sp.Basic, exp: str | None = None) -> str:
         a, b = expr.args
         body = r"%s %s" % (self.parenthesize(a.T, PRECEDENCE["Mul"], strict=True),
                            self.parenthesize(b, PRECEDENCE["Mul"]))
         return _raised(body, exp)
 
-    def _print_sigmoid(self, expr, exp=None):
+    def _print_sigmoid(self, expr: sp.Basic, exp: str | None = None) -> str:
         body = r"\sigma\left(%s\right)" % self._print(expr.args[0])
         return body if exp is None else r"%s^{%s}" % (body, exp)
 
-    def _print_Softmax(self, expr, exp=None):
+    def _print_Softmax(self, expr: sp.Basic, exp: str | None = None) -> str:
         return _raised(r"\operatorname{softmax}\left(%s\right)" % self._print(expr.args[0]), exp)
 
-    def _print_Determinant(self, expr):
+    def _print_Determinant(self, expr: sp.Basic) -> str:
         return r"\det\left(%s\right)" % self._print(expr.args[0])
 
-    def _print_DiagMatrix(self, expr, exp=None):
+    def _print_DiagMatrix(self, expr: sp.Basic, exp: str | None = None) -> str:
         return _raised(r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0]), exp)
 
-    def _print_Elementwise(self, expr, exp=None):
+    def _print_Elementwise(self, expr: sp.Basic, exp: str | None = None) -> str:
         func, arg = _elementwise_func(expr), self._print(_elementwise_arg(expr))
         if func is sp.Abs:
             return _raised(r"\left|%s\right|" % arg, exp)
@@ -268,7 +268,7 @@ class LatexEcho(LatexPrinter):
 
     _print_ElementwiseApplyFunction = _print_Elementwise
 
-    def _print_MatrixElement(self, expr):
+    def _print_MatrixElement(self, expr: sp.Basic) -> str:
         parent = expr.args[0]
         indices = _entry_indices(expr)
         if all(isinstance(i, sp.Symbol) for i in indices):

@@ -62,11 +62,12 @@ class ParseError(ValueError):
             return text
         return f"{text}\n{' ' * min(self.position, len(text))}^"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple:
         # Keyword-only __init__: rebuild from the attributes so the error survives pickling
         # (the checker runs answers in worker processes).
         return (_rebuild, (self.message, self.kind, self.position, tuple(self.known), self.text, self.shapes))
 
 
-def _rebuild(message, kind, position, known, text, shapes) -> ParseError:
+def _rebuild(message: str, kind: str, position: int | None, known: tuple[str, ...], text: str | None,
+             shapes: tuple | None) -> ParseError:
     return ParseError(message, kind=kind, position=position, known=known, text=text, shapes=shapes)

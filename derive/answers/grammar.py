@@ -19,6 +19,7 @@ A function written without parentheses takes one power as its argument: log p, l
 from __future__ import annotations
 
 from functools import cache
+from typing import Iterator
 
 from lark import Lark
 from lark.lexer import Lexer
@@ -83,10 +84,10 @@ args: sum (_COMMA sum)*
 class _TokenList(Lexer):
     """Feeds lark the tokens our own lexers made (they resolve names, which lark's cannot)."""
 
-    def __init__(self, lexer_conf) -> None:
+    def __init__(self, lexer_conf: object) -> None:
         pass
 
-    def lex(self, data):
+    def lex(self, data: list) -> Iterator:
         return iter(data)
 
 

@@ -6,6 +6,8 @@ matrices (see helpers.py) at two random points, and checks the shape it was read
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -15,10 +17,7 @@ from derive.answers import parse_answer
 
 from .helpers import BINARY, SIZES, SOFTMAX, evaluate, evaluate_index, namespace, sigma, softmax_of
 
-H = sp.HadamardProduct
-
-
-def _check(specs, text: str, expected, shape) -> None:
+def _check(specs: tuple, text: str, expected: Callable, shape: tuple | None) -> None:
     parsed = parse_answer(text, specs)
     got_shape = None if parsed.shape is None else tuple(int(n.subs(SIZES)) for n in parsed.shape)
     assert got_shape == shape, f"{text!r} read as {parsed.plain!r} with shape {got_shape}"
@@ -159,7 +158,7 @@ def _ones(n: int) -> sp.ImmutableMatrix:
     return sp.ImmutableMatrix.ones(n, 1)
 
 
-def _hadamard(u, v):
+def _hadamard(u: sp.ImmutableMatrix, v: sp.ImmutableMatrix) -> sp.ImmutableMatrix:
     return u.multiply_elementwise(v)
 
 

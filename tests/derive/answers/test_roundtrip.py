@@ -14,13 +14,12 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from derive import symbols as S
-from derive.answers import ParseError, parse_answer
+from derive.answers import ParseError, SymbolSpec, parse_answer
 from derive.answers.echo import latex_echo, plain_echo
 from derive.functions import sigmoid
 from derive.ops import Dot, Elementwise, Softmax
 
 from .helpers import BINARY, SOFTMAX, evaluate
-from derive.answers import SymbolSpec
 
 SOFTMAX_AND_P = SOFTMAX + (SymbolSpec("p", S.p),)
 
@@ -33,8 +32,8 @@ SCALAR_LEAVES = [S.z, S.p, S.y, S.theta0, sp.Integer(2), sp.Integer(3), sp.Ratio
 UNARY = [sp.exp, sp.log, sigmoid, sp.tanh, sp.sqrt, sp.cosh, lambda e: -e]
 
 
-def _binary(draw_pair):
-    a, b, op = draw_pair
+def _binary(drawn: tuple) -> sp.Expr:
+    a, b, op = drawn
     if op == "+":
         return a + b
     if op == "-":
@@ -46,7 +45,7 @@ def _binary(draw_pair):
     return a ** b
 
 
-def _extend(children):
+def _extend(children: st.SearchStrategy) -> st.SearchStrategy:
     unary = st.tuples(st.sampled_from(UNARY), children).map(lambda t: t[0](t[1]))
     binary = st.tuples(children, children, st.sampled_from("+-*/")).map(_binary)
     power = st.tuples(children, st.sampled_from([sp.Integer(-2), sp.Integer(-1), sp.Integer(2), sp.Integer(3),
@@ -100,7 +99,7 @@ def test_printed_scalar_expressions_parse_back(printer, expr):
 VECTOR_LEAVES = [S.s, S.a, S.Y]
 
 
-def _vector_extend(children):
+def _vector_extend(children: st.SearchStrategy) -> st.SearchStrategy:
     scalar = st.sampled_from([S.z, S.p, sp.Integer(2), sp.Rational(-1, 3)])
     return (
         st.tuples(children, children).map(lambda t: t[0] + t[1])
