@@ -289,6 +289,8 @@ class Builder:
 
     def power(self, base: Value, exponent: Value, pos: int | None, *, entrywise: bool = False) -> Value:
         """base^exponent, with the exponent's size bounded before anything is evaluated."""
+        if base == sp.E and shape_of(exponent) is not None:
+            return Elementwise(sp.exp, exponent)  # e^a of an array a is exp(a), entry by entry
         if shape_of(exponent) is not None:
             raise ParseError(f"an exponent must be a scalar, got {describe_shape(shape_of(exponent))}",
                              kind="unsupported", position=pos)

@@ -182,6 +182,8 @@ SOFTMAX_CASES = [
     ("1/s", lambda n: n.s.applyfunc(lambda e: 1 / e), (4, 1)),
     ("y / s", lambda n: n.Y.applyfunc(lambda e: e) .multiply_elementwise(n.s.applyfunc(lambda e: 1 / e)), (4, 1)),
     ("exp(a)/2", lambda n: n.a.applyfunc(sp.exp) / 2, (4, 1)),
+    ("e^a / 2", lambda n: n.a.applyfunc(sp.exp) / 2, (4, 1)),
+    (r"\frac{e^{\mathbf{a}}}{2}", lambda n: n.a.applyfunc(sp.exp) / 2, (4, 1)),
     ("sqrt(s)", lambda n: n.s.applyfunc(sp.sqrt), (4, 1)),
     ("sigma(a)", lambda n: n.a.applyfunc(sigma), (4, 1)),
     # the MLP
