@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -42,10 +43,16 @@ def built(tex, tmp_path_factory) -> dict:
     return {"code": code, "dir": out, "seconds": time.perf_counter() - start}
 
 
+def normal(text: str) -> str:
+    """Compatibility form without white space: µ (micro) → μ, θ₀ → θ0, ’ → ', and math set one
+    glyph per line reads as one word."""
+    return "".join(unicodedata.normalize("NFKC", text).replace("’", "'").split())
+
+
 def pdf_text(pdf: Path) -> str:
-    """The PDF's text with all white space removed (math comes out one glyph per line otherwise)."""
+    """The PDF's text, in ``normal`` form."""
     raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return "".join(raw.split())
+    return normal(raw)
 
 
 def pdf_pages(pdf: Path) -> int:
