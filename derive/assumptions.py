@@ -205,6 +205,8 @@ class SymmetricPositiveDefinite(Assumption):
     def sample(self, rng, entries, sizes):
         out = {}
         for s in self.at(sizes):
+            if s not in entries:  # not in this claim
+                continue
             m = entries[s]
             n = m.shape[0]
             a = mpmath.matrix([[rng.gauss(0, 1) for _ in range(n)] for _ in range(n)])

@@ -67,7 +67,8 @@ DERIVATION = Derivation(
         ),
         *chain(
             _STEP_1,
-            (sp.S.Zero, "ε > 0 and p = σ(z) < 1, as 1 − σ(z) = σ(−z) > 0 (sigmoid-derivative)", sp.Gt),
+            (eps * sigmoid(-LOGIT), "1 − σ(z) = σ(−z) (sigmoid-derivative)"),
+            (sp.S.Zero, "ε > 0 and σ > 0", sp.Gt),
         ),
         *chain(
             Dot(x, _along_x(_STEP_1)),
@@ -77,7 +78,8 @@ DERIVATION = Derivation(
         # y = 0: away from x.
         *chain(
             _STEP_0,
-            (sp.S.Zero, "for y = 0 the step is −ε(p − 0)x = −εp x, and ε > 0, p = σ(z) > 0", sp.Gt),
+            (eps / (1 + sp.exp(-LOGIT)), "for y = 0 the step is −ε(p − 0)x = −εp x; p = σ(z) = 1/(1 + e^{−z})"),
+            (sp.S.Zero, "ε > 0 and 1 + e^{−z} > 0", sp.Gt),
         ),
         *chain(
             Dot(x, -_along_x(_STEP_0)),
