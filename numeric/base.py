@@ -7,10 +7,8 @@ already so is used as it is, never copied.
 
 from __future__ import annotations
 
-import contextlib
 import warnings
-from functools import lru_cache
-from typing import Callable, ContextManager
+from typing import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -18,10 +16,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import ThreadpoolController
 
-__all__ = ["SeparableDataWarning", "ConvergenceWarning", "NumericClassifier", "ProgressCallback", "run_solver",
-           "blas_threads_for"]
+from .parallel import single_threaded_blas
+
+__all__ = ["SeparableDataWarning", "ConvergenceWarning", "NumericClassifier", "ProgressCallback", "run_solver"]
 
 #: ``callback(iteration, objective_value)``, called by ``fit`` after every solver iteration.
 ProgressCallback = Callable[[int, float], None]
@@ -71,24 +69,6 @@ class NumericClassifier(ClassifierMixin, BaseEstimator):
         return super().score(X, y, sample_weight=sample_weight)
 
 
-#: Below this many multiply-adds per pass over the data, BLAS runs on one thread: spreading
-#: a small product over threads costs more than it saves, and far more when other processes
-#: hold the cores (OpenBLAS threads spin while they wait).
-_MIN_THREADED_WORK = 4_000_000
-
-
-@lru_cache(maxsize=1)
-def _controller() -> ThreadpoolController:
-    return ThreadpoolController()
-
-
-def blas_threads_for(work: int) -> ContextManager:
-    """A context in which BLAS uses one thread if ``work`` (multiply-adds per pass) is small."""
-    if work >= _MIN_THREADED_WORK:
-        return contextlib.nullcontext()
-    return _controller().limit(limits=1, user_api="blas")
-
-
 def run_solver(estimator: BaseEstimator, objective, theta0: NDArray[np.float64],
                callback: ProgressCallback | None = None, null: NDArray[np.float64] | None = None,
                watch_separation: bool = True):
@@ -129,7 +109,9 @@ def run_solver(estimator: BaseEstimator, objective, theta0: NDArray[np.float64],
                        seed=int(estimator.seed))
     if estimator.solver == "newton" and null is not None:
         options["null"] = null
-    with blas_threads_for(objective.n * objective.n_params):
+    # Large passes are split over the cores by numeric.parallel; BLAS's own threads would
+    # only compete with them (and collapse on a busy machine), so they are held to one.
+    with single_threaded_blas():
         result = SOLVERS[estimator.solver](objective, theta0, **options)
     if watch_separation and not state["separated"]:
         objective.value(result.theta)  # the margin at the returned θ itself

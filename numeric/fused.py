@@ -17,16 +17,15 @@ the GIL, and it calls no BLAS, so nothing else competes for the cores.
 from __future__ import annotations
 
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from typing import Callable
 
 import numba
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["sigmoid", "softplus", "FusedPass", "n_threads_for"]
+from .parallel import n_threads_for, pool, row_ranges
+
+__all__ = ["sigmoid", "softplus", "SCALAR_FUNCTIONS", "FusedPass"]
 
 # Reassociation lets LLVM vectorise the dot products; it is applied to the loop only.  The
 # generated kernels are compiled without it, so identities such as (1 − y)σ(z) − yσ(−z) are
@@ -53,16 +52,6 @@ def softplus(z: float) -> float:
 
 
 SCALAR_FUNCTIONS = {"sigmoid": sigmoid, "softplus": softplus}
-
-#: Below this many entries of X a single thread is faster than handing out work.
-_MIN_ENTRIES_PER_THREAD = 200_000
-
-
-def n_threads_for(n: int, d: int) -> int:
-    """Threads worth using for an n×d pass: one per core, but each with enough rows to pay off."""
-    cores = os.cpu_count() or 1
-    return int(max(1, min(cores, (n * max(d, 1)) // _MIN_ENTRIES_PER_THREAD)))
-
 
 def _compile_rows(loss: Callable, dloss: Callable) -> Callable:
     loss_jit = _jit_generated(loss)
@@ -97,11 +86,6 @@ def _compile_rows(loss: Callable, dloss: Callable) -> Callable:
     return rows
 
 
-@lru_cache(maxsize=None)
-def _pool(n_threads: int) -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="numeric-rows")
-
-
 class FusedPass:
     """Σ ℓ(x_iᵀw + b, y_i), Σ ℓ′(·) x_i and Σ ℓ′(·) in one threaded pass over the rows of X.
 
@@ -126,10 +110,9 @@ class FusedPass:
             g = np.zeros(d)
             loss, r, margin = self._rows(X, y, w, b, 0, n, g, with_loss)
             return loss, g, r, margin
-        bounds = np.linspace(0, n, threads + 1).astype(np.int64)
         grads = np.zeros((threads, d))
-        futures = [_pool(threads).submit(self._rows, X, y, w, b, int(bounds[t]), int(bounds[t + 1]),
-                                         grads[t], with_loss) for t in range(threads)]
+        futures = [pool(threads).submit(self._rows, X, y, w, b, lo, hi, grads[t], with_loss)
+                   for t, (lo, hi) in enumerate(row_ranges(n, threads))]
         parts = [f.result() for f in futures]
         return (math.fsum(p[0] for p in parts), grads.sum(axis=0),
                 math.fsum(p[1] for p in parts), min(p[2] for p in parts))

@@ -1,6 +1,7 @@
 """Objectives of linear models: the pointwise loss pushed through X by the chain rule.
 
-Shapes, fixed once: X is (n, d), C-contiguous float64 and never copied; coefficients w are
+Shapes, fixed once: X is (n, d), C-contiguous float64 and never copied (every pass walks
+it in row blocks, one contiguous range of rows per core: ``numeric.parallel``); coefficients w are
 (d,) for two classes and W is (K, d) for K classes; the intercept is b (a float) or (K,).
 Parameters are packed into one flat vector θ for the solvers: (w, b) for two classes, and
 row k = (W_k, b_k) of a (K, d + 1) array, flattened, for K classes.  The intercept is never
@@ -29,17 +30,22 @@ from numpy.typing import NDArray
 
 from . import stable
 from .kernels import BinaryKernels, binary_kernels
+from .parallel import map_rows
 
 __all__ = ["BinaryObjective", "MultinomialObjective", "softmax_loss", "softmax_dloss", "softmax_loss_dloss"]
 
 Array = NDArray[np.float64]
 
-#: Rows per block of the Hessian pass: a block of √ℓ″-weighted rows stays around 16 MB.
-_BLOCK_BYTES = 1 << 24
+#: Each thread walks its rows in blocks of about this many bytes of X: the block's temporaries
+#: (logits, a weighted copy for the Hessian) stay in cache and never grow with n.
+_BLOCK_BYTES = 1 << 21
 
 
-def _rows_per_block(d: int) -> int:
-    return max(1, _BLOCK_BYTES // (8 * max(d, 1)))
+def _blocks(start: int, stop: int, d: int, width: int = 1):
+    """(lo, hi) blocks of rows covering start..stop−1 (``width`` columns per row of temporaries)."""
+    step = max(1, _BLOCK_BYTES // (8 * max(d, 1) * max(width, 1)))
+    for lo in range(start, stop, step):
+        yield lo, min(stop, lo + step)
 
 
 def softmax_dloss(A: Array, Y: Array) -> Array:
@@ -86,32 +92,37 @@ class BinaryObjective:
     def split(self, theta: Array) -> tuple[Array, float]:
         return theta[:-1], float(theta[-1])
 
-    def logits(self, theta: Array) -> Array:
-        """z = Xw + b."""
-        w, b = self.split(theta)
-        z = self.X @ w
-        z += b
-        return z
-
     def _penalty(self, w: Array) -> float:
         return 0.5 * self.l2 * float(w @ w)
 
-    def _logits_and_loss(self, theta: Array) -> tuple[Array, float]:
-        """(z, Σℓ) at θ, remembered for the last θ: Newton's line search evaluates J at the
-        point where the next Hessian is needed, and this saves the second pass."""
-        cached = getattr(self, "_cache", None)
-        if cached is not None and np.array_equal(cached[0], theta):
-            return cached[1], cached[2]
-        z = self.logits(theta)
-        self.last_margin = float(np.min((2.0 * self.y - 1.0) * z)) if self.n else -np.inf
-        total = float(np.sum(self.kernels.loss(z, self.y)))
-        self._cache = (theta.copy(), z, total)
-        return z, total
+    def _map(self, fn) -> list:
+        return map_rows(fn, self.n, self.d)
+
+    def logits(self, theta: Array) -> Array:
+        """z = Xw + b."""
+        w, b = self.split(theta)
+        z = np.empty(self.n)
+
+        def part(start: int, stop: int) -> None:
+            np.dot(self.X[start:stop], w, out=z[start:stop])
+        self._map(part)
+        z += b
+        return z
 
     def value(self, theta: Array) -> float:
         """J(θ)."""
-        _, total = self._logits_and_loss(theta)
-        return total / self.n + self._penalty(self.split(theta)[0])
+        w, b = self.split(theta)
+
+        def part(start: int, stop: int) -> tuple[float, float]:
+            total, margin = 0.0, np.inf
+            for lo, hi in _blocks(start, stop, self.d):
+                z = self.X[lo:hi] @ w + b
+                total += float(np.sum(self.kernels.loss(z, self.y[lo:hi])))
+                margin = min(margin, float(np.min((2.0 * self.y[lo:hi] - 1.0) * z)))
+            return total, margin
+        parts = self._map(part)
+        self.last_margin = min(p[1] for p in parts)
+        return sum(p[0] for p in parts) / self.n + self._penalty(w)
 
     def value_gradient(self, theta: Array) -> tuple[float, Array]:
         """(J(θ), ∇J(θ)) in one pass over X (the fused, threaded kernel)."""
@@ -134,45 +145,57 @@ class BinaryObjective:
         return grad
 
     def value_gradient_hessian(self, theta: Array) -> tuple[float, Array, Array]:
-        """(J, ∇J, ∇²J) at θ; the Hessian is accumulated over row blocks."""
-        w, _ = self.split(theta)
-        z, total = self._logits_and_loss(theta)
-        value = total / self.n + self._penalty(w)
-        r = self.kernels.dloss(z, self.y)
-        h = self.kernels.d2loss(z, self.y)
-        grad = np.empty(self.n_params)
-        grad[:-1] = (r @ self.X) / self.n + self.l2 * w
-        grad[-1] = float(r.sum()) / self.n
-        return value, grad, self.hessian_from_weights(h)
+        """(J, ∇J, ∇²J) at θ, in one pass over X: per block, z, ℓ, ℓ′, ℓ″, then
+        Xᵀℓ′ and (√ℓ″ ∘ X)ᵀ(√ℓ″ ∘ X) = XᵀDX, which NumPy hands to BLAS syrk."""
+        w, b = self.split(theta)
+        d = self.d
 
-    def hessian_from_weights(self, h: Array) -> Array:
-        """[XᵀDX/n + l2·I, XᵀD1/n; 1ᵀDX/n, 1ᵀD1/n] for D = diag(h), h ≥ 0."""
-        d, n = self.d, self.n
+        def part(start: int, stop: int):
+            total, margin = 0.0, np.inf
+            gram, cross, grad = np.zeros((d, d)), np.zeros(d), np.zeros(d + 1)
+            hsum = 0.0
+            for lo, hi in _blocks(start, stop, d):
+                Xb, yb = self.X[lo:hi], self.y[lo:hi]
+                z = Xb @ w + b
+                total += float(np.sum(self.kernels.loss(z, yb)))
+                margin = min(margin, float(np.min((2.0 * yb - 1.0) * z)))
+                r = self.kernels.dloss(z, yb)
+                h = self.kernels.d2loss(z, yb)
+                grad[:-1] += r @ Xb
+                grad[-1] += r.sum()
+                weighted = Xb * np.sqrt(h)[:, None]
+                gram += weighted.T @ weighted
+                cross += h @ Xb
+                hsum += float(h.sum())
+            return total, margin, grad, gram, cross, hsum
+
+        parts = self._map(part)
+        n = self.n
+        self.last_margin = min(p[1] for p in parts)
+        value = sum(p[0] for p in parts) / n + self._penalty(w)
+        grad = sum(p[2] for p in parts) / n
+        grad[:-1] += self.l2 * w
         hess = np.empty((d + 1, d + 1))
-        root = np.sqrt(h)
-        step = _rows_per_block(d)
-        gram = np.zeros((d, d))
-        for start in range(0, n, step):
-            block = self.X[start:start + step] * root[start:start + step, None]
-            # (√D X)ᵀ(√D X) = XᵀDX; NumPy hands Aᵀ·A to BLAS syrk, half the work of a product.
-            gram += block.T @ block
-        hess[:d, :d] = gram
-        hess[:d, :d] /= n
+        hess[:d, :d] = sum(p[3] for p in parts) / n
         hess[np.arange(d), np.arange(d)] += self.l2
-        cross = (h @ self.X) / n
-        hess[:d, d] = cross
-        hess[d, :d] = cross
-        hess[d, d] = float(h.sum()) / n
-        return hess
+        hess[:d, d] = hess[d, :d] = sum(p[4] for p in parts) / n
+        hess[d, d] = sum(p[5] for p in parts) / n
+        return value, grad, hess
 
     def hessp(self, theta: Array, v: Array) -> Array:
         """∇²J(θ)·v = (Xᵀ(ℓ″ ∘ (Xv_w + v_b))/n + l2·v_w, 1ᵀ(ℓ″ ∘ (Xv_w + v_b))/n)."""
-        z = self.logits(theta)
-        h = self.kernels.d2loss(z, self.y)
-        u = h * (self.X @ v[:-1] + v[-1])
-        out = np.empty(self.n_params)
-        out[:-1] = (u @ self.X) / self.n + self.l2 * v[:-1]
-        out[-1] = float(u.sum()) / self.n
+        w, b = self.split(theta)
+
+        def part(start: int, stop: int) -> Array:
+            out = np.zeros(self.n_params)
+            for lo, hi in _blocks(start, stop, self.d):
+                Xb = self.X[lo:hi]
+                u = self.kernels.d2loss(Xb @ w + b, self.y[lo:hi]) * (Xb @ v[:-1] + v[-1])
+                out[:-1] += u @ Xb
+                out[-1] += u.sum()
+            return out
+        out = sum(self._map(part)) / self.n
+        out[:-1] += self.l2 * v[:-1]
         return out
 
     def minibatch_gradient(self, theta: Array, rows: NDArray[np.intp]) -> Array:
@@ -212,84 +235,115 @@ class MultinomialObjective:
         P = theta.reshape(self.K, self.d + 1)
         return P[:, :-1], P[:, -1]
 
+    def _map(self, fn) -> list:
+        return map_rows(fn, self.n, self.d * self.K)
+
+    def _penalty(self, W: Array) -> float:
+        return 0.5 * self.l2 * float(np.sum(W * W))
+
     def logits(self, theta: Array) -> Array:
         """A = XWᵀ + 1bᵀ, shape (n, K)."""
         W, b = self.split(theta)
-        A = self.X @ W.T
-        A += b
-        return A
+        return self.X @ W.T + b
 
-    def _record_margin(self, A: Array) -> None:
-        # Only an unpenalised fit asks whether θ separates the classes.
-        if not self.n or self.l2 != 0:
-            return
-        rows = np.arange(self.n)
-        true = A[rows, self._labels]
+    def _margin(self, A: Array, labels: NDArray[np.intp]) -> float:
+        """min_i (a_{i,y_i} − max_{k≠y_i} a_ik): positive when every row's own class leads."""
+        rows = np.arange(len(A))
         others = A.copy()
-        others[rows, self._labels] = -np.inf
-        self.last_margin = float(np.min(true - others.max(axis=1))) if self.K > 1 else -np.inf
+        others[rows, labels] = -np.inf
+        return float(np.min(A[rows, labels] - others.max(axis=1)))
+
+    def _pass(self, theta: Array, with_gradient: bool) -> tuple[float, Array | None]:
+        W, b = self.split(theta)
+        # Only an unpenalised fit asks whether θ separates the classes.
+        watch = self.l2 == 0 and self.K > 1
+
+        def part(start: int, stop: int):
+            total, margin = 0.0, np.inf
+            P = np.zeros((self.K, self.d + 1)) if with_gradient else None
+            for lo, hi in _blocks(start, stop, self.d, self.K):
+                Xb = self.X[lo:hi]
+                A = Xb @ W.T + b
+                if watch:
+                    margin = min(margin, self._margin(A, self._labels[lo:hi]))
+                if with_gradient:
+                    loss, G = softmax_loss_dloss(A, self.Y[lo:hi])
+                    P[:, :-1] += G.T @ Xb
+                    P[:, -1] += G.sum(axis=0)
+                else:
+                    loss = softmax_loss(A, self.Y[lo:hi])
+                total += float(loss.sum())
+            return total, margin, P
+
+        parts = self._map(part)
+        if watch:
+            self.last_margin = min(p[1] for p in parts)
+        value = sum(p[0] for p in parts) / self.n + self._penalty(W)
+        if not with_gradient:
+            return value, None
+        P = sum(p[2] for p in parts) / self.n
+        P[:, :-1] += self.l2 * W
+        return value, P.ravel()
 
     def value(self, theta: Array) -> float:
-        W, _ = self.split(theta)
-        A = self.logits(theta)
-        self._record_margin(A)
-        return float(softmax_loss(A, self.Y).sum()) / self.n + 0.5 * self.l2 * float(np.sum(W * W))
-
-    def _pack(self, G: Array, W: Array) -> Array:
-        P = np.empty((self.K, self.d + 1))
-        P[:, :-1] = (G.T @ self.X) / self.n + self.l2 * W
-        P[:, -1] = G.sum(axis=0) / self.n
-        return P.ravel()
+        return self._pass(theta, False)[0]
 
     def value_gradient(self, theta: Array) -> tuple[float, Array]:
         """(J, ∇J) with ∇_W J = (S − Y)ᵀX/n + l2·W and ∇_b J = (S − Y)ᵀ1/n."""
-        W, _ = self.split(theta)
-        A = self.logits(theta)
-        self._record_margin(A)
-        loss, G = softmax_loss_dloss(A, self.Y)
-        return float(loss.sum()) / self.n + 0.5 * self.l2 * float(np.sum(W * W)), self._pack(G, W)
+        return self._pass(theta, True)  # type: ignore[return-value]
 
     def gradient(self, theta: Array) -> Array:
-        return self.value_gradient(theta)[1]
+        return self._pass(theta, True)[1]  # type: ignore[return-value]
 
     def value_gradient_hessian(self, theta: Array) -> tuple[float, Array, Array]:
         """(J, ∇J, ∇²J); block (k, l) of ∇²J is X̃ᵀ diag(s_k(δ_kl − s_l)) X̃ / n (+ l2·I on W)."""
-        W, _ = self.split(theta)
-        A = self.logits(theta)
-        self._record_margin(A)
-        value = float(softmax_loss(A, self.Y).sum()) / self.n + 0.5 * self.l2 * float(np.sum(W * W))
-        S = stable.softmax(A, axis=1)
-        grad = self._pack(S - self.Y, W)
-        K, d, n = self.K, self.d, self.n
+        value, grad = self.value_gradient(theta)
+        W, b = self.split(theta)
+        K, d = self.K, self.d
         p = d + 1
-        hess = np.empty((K * p, K * p))
+
+        def part(start: int, stop: int) -> Array:
+            hess = np.zeros((K * p, K * p))
+            for lo, hi in _blocks(start, stop, d, K):
+                Xb = self.X[lo:hi]
+                S = stable.softmax(Xb @ W.T + b, axis=1)
+                for k in range(K):
+                    for l in range(k, K):
+                        weight = S[:, k] * ((1.0 if k == l else 0.0) - S[:, l])
+                        WX = Xb * weight[:, None]
+                        block = hess[k * p:(k + 1) * p, l * p:(l + 1) * p]
+                        block[:d, :d] += Xb.T @ WX
+                        cross = WX.sum(axis=0)
+                        block[:d, d] += cross
+                        block[d, :d] += cross
+                        block[d, d] += weight.sum()
+            return hess
+
+        hess = sum(self._map(part)) / self.n
         for k in range(K):
-            for l in range(k, K):
-                weight = S[:, k] * ((1.0 if k == l else 0.0) - S[:, l])
-                WX = self.X * weight[:, None]
-                block = np.empty((p, p))
-                block[:d, :d] = self.X.T @ WX
-                cross = WX.sum(axis=0)
-                block[:d, d] = cross
-                block[d, :d] = cross
-                block[d, d] = weight.sum()
-                block /= n
-                if k == l:
-                    block[np.arange(d), np.arange(d)] += self.l2
-                hess[k * p:(k + 1) * p, l * p:(l + 1) * p] = block
-                if l != k:
-                    hess[l * p:(l + 1) * p, k * p:(k + 1) * p] = block.T
+            hess[k * p + np.arange(d), k * p + np.arange(d)] += self.l2
+            for l in range(k + 1, K):
+                hess[l * p:(l + 1) * p, k * p:(k + 1) * p] = hess[k * p:(k + 1) * p, l * p:(l + 1) * p].T
         return value, grad, hess
 
     def hessp(self, theta: Array, v: Array) -> Array:
         """∇²J·v: with U = X̃Vᵀ, the product is ((S∘U − S∘(S∘U)1)ᵀX̃)/n plus l2·V_W."""
-        A = self.logits(theta)
-        S = stable.softmax(A, axis=1)
+        W, b = self.split(theta)
         V, vb = self.split(v)
-        U = self.X @ V.T + vb
-        SU = S * U
-        G = SU - S * SU.sum(axis=1, keepdims=True)
-        return self._pack(G, V)
+
+        def part(start: int, stop: int) -> Array:
+            P = np.zeros((self.K, self.d + 1))
+            for lo, hi in _blocks(start, stop, self.d, self.K):
+                Xb = self.X[lo:hi]
+                S = stable.softmax(Xb @ W.T + b, axis=1)
+                SU = S * (Xb @ V.T + vb)
+                G = SU - S * SU.sum(axis=1, keepdims=True)
+                P[:, :-1] += G.T @ Xb
+                P[:, -1] += G.sum(axis=0)
+            return P
+        P = sum(self._map(part)) / self.n
+        P[:, :-1] += self.l2 * V
+        return P.ravel()
 
     def minibatch_gradient(self, theta: Array, rows: NDArray[np.intp]) -> Array:
         """The gradient restricted to ``rows`` (mean over them), plus l2·W."""

@@ -13,7 +13,7 @@ from derive.symbols import K as K_SYM
 from derive.symbols import d as D_SYM
 from derive.symbols import theta0 as THETA0_SYM
 from derive.symbols import y as Y_SYM
-from numeric import linear_loss
+from numeric import linear_loss, parallel
 from numeric.linear_loss import BinaryObjective, MultinomialObjective
 
 from .conftest import evaluate_constant
@@ -84,19 +84,29 @@ def test_a_wrong_hessian_would_be_caught(rng: np.random.Generator) -> None:
     assert not np.allclose(broken @ v, obj.hessp(theta, v), rtol=1e-6, atol=1e-9)
 
 
-def test_blocked_hessian_equals_one_product(rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("make", [_binary, _multinomial], ids=["binary", "multinomial"])
+def test_blocks_and_threads_do_not_change_the_results(rng: np.random.Generator, make,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    obj = make(rng)
+    theta = 0.2 * rng.standard_normal(obj.n_params)
+    v = rng.standard_normal(obj.n_params)
+    one_block = obj.value_gradient_hessian(theta), obj.hessp(theta, v)
+    monkeypatch.setattr(linear_loss, "_BLOCK_BYTES", 8 * 37)  # blocks of a few rows
+    monkeypatch.setattr(parallel, "_MIN_ENTRIES_PER_THREAD", 1)  # one range per core
+    many = obj.value_gradient_hessian(theta), obj.hessp(theta, v)
+    assert many[0][0] == pytest.approx(one_block[0][0], rel=1e-13)
+    for got, want in ((many[0][1], one_block[0][1]), (many[0][2], one_block[0][2]), (many[1], one_block[1])):
+        assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
+def test_binary_hessian_is_the_hand_written_product(rng: np.random.Generator) -> None:
     obj = _binary(rng, n=1000, d=6)
     theta = 0.2 * rng.standard_normal(obj.n_params)
-    one_block = obj.value_gradient_hessian(theta)[2]
-    monkeypatch.setattr(linear_loss, "_BLOCK_BYTES", 8 * 6 * 37)  # blocks of 37 rows
-    obj._cache = None
-    many_blocks = obj.value_gradient_hessian(theta)[2]
     h = obj.kernels.d2loss(obj.X @ theta[:-1] + theta[-1], obj.y)
     Xt = np.column_stack([obj.X, np.ones(len(obj.X))])
     direct = Xt.T @ (h[:, None] * Xt) / obj.n
     direct[np.arange(6), np.arange(6)] += obj.l2
-    assert_allclose(many_blocks, one_block, rtol=1e-12, atol=1e-15)
-    assert_allclose(one_block, direct, rtol=1e-12, atol=1e-15)
+    assert_allclose(obj.value_gradient_hessian(theta)[2], direct, rtol=1e-12, atol=1e-15)
 
 
 def test_intercept_is_not_penalised(rng: np.random.Generator) -> None:
