@@ -31,6 +31,11 @@ _STEP_1 = eps * (1 - _p)          # y = 1
 _STEP_0 = eps * _p                # y = 0 (the step is −ε̃ x)
 
 
+def _moved(label: int) -> sp.Expr:
+    """xᵀ(θ′ − θ): how far the step for this label moves θ along x (θ′ the updated θ)."""
+    return Dot(x, sp.MatAdd(UPDATE.subs(y, label), -theta, evaluate=False))
+
+
 def _along_x(scale: sp.Expr) -> sp.MatrixExpr:
     """scale · x, built unevaluated so the scalar stays visible as one factor."""
     return sp.MatMul(scale, x)
@@ -44,16 +49,16 @@ DERIVATION = Derivation(
         sp.Eq(theta - eps * Grad(_L, theta), UPDATE, evaluate=False),
         sp.Eq(UPDATE.subs(y, 1), theta + _along_x(_STEP_1), evaluate=False),
         sp.Gt(_STEP_1, 0, evaluate=False),
-        sp.Ge(Dot(x, _along_x(_STEP_1)), 0, evaluate=False),
+        sp.Ge(_moved(1), 0, evaluate=False),
         sp.Gt(_STEP_0, 0, evaluate=False),
-        sp.Le(Dot(x, -_along_x(_STEP_0)), 0, evaluate=False),
+        sp.Le(_moved(0), 0, evaluate=False),
     ),
     assumptions=(Positive(eps),),
     notes=(
         "Here p = σ(θᵀx + θ₀) is the model's current probability of class 1 for x, and the "
         "label y is 1 or 0; the update rule itself holds for any real y.",
-        "xᵀΔθ is how much the step raises θᵀx, and so the logit of x: up for y = 1, down for "
-        "y = 0. The step is largest when the model is most wrong.",
+        "θ′ is θ after the step. xᵀ(θ′ − θ) is how much the step raises θᵀx, and so the logit "
+        "of x: up for y = 1, down for y = 0. The step is largest when the model is most wrong.",
     ),
     steps=[
         *chain(
@@ -71,8 +76,8 @@ DERIVATION = Derivation(
             (sp.S.Zero, "ε > 0 and σ > 0", sp.Gt),
         ),
         *chain(
-            Dot(x, _along_x(_STEP_1)),
-            (_STEP_1 * Dot(x, x), "a scalar factor leaves the inner product"),
+            _moved(1),
+            (_STEP_1 * Dot(x, x), "θ′ − θ = ε(1 − p)x (above); the scalar leaves the inner product"),
             (sp.S.Zero, "ε(1 − p) > 0 (above) and xᵀx = Σ x_i² ≥ 0", sp.Ge),
         ),
         # y = 0: away from x.
@@ -82,8 +87,8 @@ DERIVATION = Derivation(
             (sp.S.Zero, "ε > 0 and 1 + e^{−z} > 0", sp.Gt),
         ),
         *chain(
-            Dot(x, -_along_x(_STEP_0)),
-            (-_STEP_0 * Dot(x, x), "a scalar factor leaves the inner product"),
+            _moved(0),
+            (-_STEP_0 * Dot(x, x), "θ′ − θ = −εp x for y = 0; the scalar leaves the inner product"),
             (sp.S.Zero, "εp > 0 (above) and xᵀx = Σ x_i² ≥ 0", sp.Le),
         ),
     ],
