@@ -13,6 +13,7 @@ document built from it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -123,11 +124,7 @@ def assumption_latex(assumption: A.Assumption) -> str:
         return r"$%s \in (%s, %s)$" % (", ".join(names), _g(assumption.low), _g(assumption.high))
     form = _ASSUMPTION_FORMS.get(type(assumption))
     if form is None:
-        # An assumption this module does not know: its own words, with its symbols printed.
-        text, plain_names = assumption.describe(), assumption.names()
-        if text.startswith(plain_names):
-            return "$%s$%s" % (", ".join(names), prose(text[len(plain_names):]))
-        return prose(text)
+        return _own_words(assumption)
     inline = form.startswith("$")
     joined = ", ".join(names) if inline else ", ".join("$%s$" % n for n in names)
     return form.format(joined)
@@ -136,6 +133,21 @@ def assumption_latex(assumption: A.Assumption) -> str:
 def title(text: str) -> str:
     """A title: mathematics in the text, plain ASCII in the PDF's bookmarks."""
     return r"\texorpdfstring{%s}{%s}" % (prose(text), plain(text))
+
+
+def _own_words(assumption: A.Assumption) -> str:
+    """An assumption this module does not know: its ``describe()``, with its symbols printed."""
+    text = assumption.describe()
+    printed = {}
+    # longest names first, so that "s_a" is not taken for "s"
+    for k, sym in enumerate(sorted(assumption.symbols, key=lambda s: -len(sp.sstr(s)))):
+        marker = "QQSYMBOL%sQQ" % chr(ord("A") + k)
+        text = re.sub(r"(?<![\w])%s(?![\w])" % re.escape(sp.sstr(sym)), marker, text)
+        printed[marker] = "$%s$" % latex(sym)
+    out = prose(text)
+    for marker, tex in printed.items():
+        out = out.replace(marker, tex)
+    return out
 
 
 def _g(value: float) -> str:
@@ -312,6 +324,8 @@ def section(item: Section, *, heading: str | None = "section") -> str:
     parts = [head, r"\derivationname{%s}" % escape(d.name) if heading else "",
              theorem_box(d, printer), _assumptions(d)]
     parts.extend(r"\paragraph{Remark.} " + prose(note) for note in d.notes)
+    # figures float from here, near the theorem they illustrate, rather than piling up at the end
+    parts.extend(_figure(f) for f in item.figures)
     chains = d.chains()
     for indices in chains:
         k = _concludes(d, indices)
@@ -325,14 +339,13 @@ def section(item: Section, *, heading: str | None = "section") -> str:
         parts.append(chain_display(d, indices, results, printer))
     parts.append(r"\qedline")
     parts.append(_verdict_line(results))
-    parts.extend(_figure(f) for f in item.figures)
     if item.extra:
         parts.append(item.extra)
     return "\n\n".join(p for p in parts if p)
 
 
 def _figure(f: Figure) -> str:
-    return ("\\begin{figure}[htbp]\n\\centering\n\\includegraphics[width=%s]{%s}\n\\caption{%s}\n\\end{figure}"
+    return ("\\begin{figure}[!htbp]\n\\centering\n\\includegraphics[width=%s]{%s}\n\\caption{%s}\n\\end{figure}"
             % (f.width, f.path, prose(f.caption)))
 
 

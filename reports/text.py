@@ -202,6 +202,8 @@ def prose(text: str) -> str:
             continue
         if _is_math(token):
             run.append(token)
+            if token.endswith((";", ".")) and not token.endswith(".."):
+                flush()   # a sentence or clause ends here: the mathematics does too
         else:
             flush()
             core = _core(token)
