@@ -110,7 +110,9 @@ def _exp_powers(e: sp.Expr) -> sp.Expr:
         if base.could_extract_minus_sign():
             c, base = -c, -base
         powers[atom] = generators.setdefault(base, sp.Dummy("t", positive=True)) ** c
-    return sp.cancel(sp.together(e.xreplace(powers) if powers else e))
+    e = e.xreplace(powers) if powers else e
+    # A polynomial identity (a quadratic form, say) expands to 0 far sooner than it cancels.
+    return 0 if sp.expand(e) == 0 else sp.cancel(sp.together(e))
 
 
 def _is_zero(e: sp.Expr) -> bool:
