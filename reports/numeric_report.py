@@ -178,10 +178,19 @@ def _vector(v: np.ndarray) -> str:
 def numeric_section(figure_dir: Path, relative: str) -> str:
     """The appendix as LaTeX, with its two figures drawn into ``figure_dir`` ('' without numeric).
 
-    ``relative`` is how the .tex file names ``figure_dir``.
+    ``relative`` is how the .tex file names ``figure_dir``.  Should the experiments fail, the
+    notes go without them and a warning says why.
     """
     if not numeric_available():
         return ""
+    try:
+        return _section(figure_dir, relative)
+    except Exception as exc:  # noqa: BLE001 - numeric is another package; the notes stand without it
+        warnings.warn(f"numeric experiments skipped: {type(exc).__name__}: {exc}", RuntimeWarning)
+        return ""
+
+
+def _section(figure_dir: Path, relative: str) -> str:
     import matplotlib
 
     from .figures import STYLE

@@ -17,6 +17,7 @@ from derive.functions import sigmoid
 from derive.step import Derivation, chain
 from reports.build import LatexError, build_pdf
 from reports.figures import FIGURES
+from reports.numeric_report import numeric_available
 from reports.pipeline import NOTES_NAME, build, write_reports
 
 from .conftest import normal, pdf_pages, pdf_text
@@ -86,6 +87,9 @@ def test_figures_are_embedded_as_vector_graphics(built):
     pdf = (built["dir"] / f"{NOTES_NAME}.pdf").read_bytes()
     expected = {spec.key for spec in FIGURES if spec.derivation in REGISTRY}
     assert "sigmoid" in expected
+    if numeric_available():
+        expected |= {"training", "boundaries"}
+        assert "Numericexperiments" in pdf_text(built["dir"] / f"{NOTES_NAME}.pdf")
     embedded = set(re.findall(rb"/PTEX\.FileName \(\./figures/([a-z_-]+)\.pdf\)", pdf))
     assert {e.decode() for e in embedded} >= expected
     assert pdf.count(b"/Subtype /Form") >= len(expected)
