@@ -29,11 +29,14 @@ _EPS = float(np.finfo(float).eps)
 
 
 class Objective(Protocol):
+    """What the solvers need (Newton also value_gradient_hessian, SGD minibatch_gradient)."""
+
     n: int
     n_params: int
 
     def value(self, theta: Array) -> float: ...
     def value_gradient(self, theta: Array) -> tuple[float, Array]: ...
+    def separates(self) -> bool: ...
 
 
 @dataclass
@@ -75,7 +78,7 @@ def _newton_direction(hess: Array, grad: Array, null: Array | None) -> Array:
     return -grad
 
 
-def newton(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 100,
+def newton(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 100,
            callback: Callback | None = None, null: Array | None = None) -> SolverResult:
     """Newton's method with a backtracking (Armijo) line search: θ ← θ + t·δ, ∇²J δ = −∇J.
 
@@ -111,11 +114,7 @@ def newton(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 100,
                         "gradient below tol" if converged else "max_iter reached")
 
 
-class _StopByCallback(Exception):
-    pass
-
-
-def lbfgs(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 1000,
+def lbfgs(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 1000,
           callback: Callback | None = None, memory: int = 10) -> SolverResult:
     """L-BFGS-B from ``scipy.optimize`` on (J, ∇J) computed together in one pass over X."""
     state = {"it": 0, "theta": np.array(theta0, dtype=float), "value": math.nan}
@@ -144,7 +143,7 @@ def lbfgs(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 1000,
     return SolverResult(theta, float(result.fun), int(result.nit), converged, str(result.message), stopped)
 
 
-def gd(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 10_000,
+def gd(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 10_000,
        callback: Callback | None = None) -> SolverResult:
     """Gradient descent θ ← θ − t·∇J, with t found by backtracking (Armijo) and doubled after
     each accepted step, so it adapts to the curvature without a hand-set learning rate."""
@@ -177,7 +176,7 @@ def gd(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 10_000,
                         "gradient below tol" if converged else "max_iter reached")
 
 
-def sgd(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 200,
+def sgd(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 200,
         callback: Callback | None = None, learning_rate: float | None = None,
         batch_size: int = 32, seed: int = 0, averaging: bool = True) -> SolverResult:
     """Minibatch SGD, the lecture's update θ ← θ − ε_t·(p − y)x averaged over a batch.
@@ -223,7 +222,7 @@ def sgd(objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 200,
     return SolverResult(current.copy(), value, max_iter, False, "max_iter reached")
 
 
-def _default_learning_rate(objective, theta: Array) -> float:
+def _default_learning_rate(objective: Objective, theta: Array) -> float:
     """1/λ_max(∇²J(θ)), the step that is stable for the full-batch quadratic model; an objective
     without a Hessian may name its own ``default_learning_rate``."""
     if hasattr(objective, "default_learning_rate"):

@@ -89,7 +89,8 @@ def _estimator(args: argparse.Namespace):
 def _progress_bar(model: Any, total: int | None):
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc=f"training {type(model).__name__}", unit="it", delay=_BAR_DELAY_SECONDS,
+    # disable=None: no bar when stderr is not a terminal (a log file, a pipe).
+    bar = tqdm(total=total, desc=f"training {type(model).__name__}", unit="it", delay=_BAR_DELAY_SECONDS, disable=None,
                file=sys.stderr, leave=False, dynamic_ncols=True)
 
     def callback(iteration: int, loss: float) -> None:
