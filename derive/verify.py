@@ -111,8 +111,10 @@ def _exp_powers(e: sp.Expr) -> sp.Expr:
             c, base = -c, -base
         powers[atom] = generators.setdefault(base, sp.Dummy("t", positive=True)) ** c
     e = e.xreplace(powers) if powers else e
-    # A polynomial identity (a quadratic form, say) expands to 0 far sooner than it cancels.
-    return 0 if sp.expand(e) == 0 else sp.cancel(sp.together(e))
+    # A polynomial (a quadratic form, say) expands to 0 far sooner than it cancels.
+    if not any(p.exp.is_negative for p in e.atoms(sp.Pow)):
+        return sp.expand(e)
+    return sp.cancel(sp.together(e))
 
 
 def _is_zero(e: sp.Expr) -> bool:

@@ -34,7 +34,6 @@ _s = sigmoid(z)
 _ds = sp.Derivative(sigmoid(z), z)
 # Held unevaluated so the display shows what cancels (SymPy would cancel it on sight).
 _ds_formula = sp.UnevaluatedExpr(_s * (1 - _s))
-_dL_dz_at_logit = sp.Subs(sp.Derivative(_L_z, z), z, LOGIT)
 # Products with a matrix are built as MatMul directly: ``scalar * matrix`` would carry out
 # the derivative on the spot (MatrixExpr.__rmul__ calls doit), hiding the chain rule.
 
@@ -66,14 +65,15 @@ DERIVATION = Derivation(
         ),
         *chain(
             Grad(_L_theta, theta),
-            (sp.MatMul(_dL_dz_at_logit, Grad(LOGIT, theta)), "chain rule: L depends on θ only through z = θᵀx + θ₀"),
-            (sp.MatMul(sigmoid(LOGIT) - y, Grad(LOGIT, theta)), "∂L/∂z = σ(z) − y (above), at z = θᵀx + θ₀"),
+            (sp.MatMul(sigmoid(LOGIT) - y, Grad(LOGIT, theta)),
+             "chain rule: L depends on θ only through z = θᵀx + θ₀, so ∇_θL = (∂L/∂z)∇_θz, "
+             "with ∂L/∂z = σ(z) − y (above)"),
             (GRADIENT, "∇_θ(θᵀx + θ₀) = x"),
         ),
         *chain(
             sp.Derivative(_L_theta, theta0),
             ((sigmoid(LOGIT) - y) * sp.Derivative(LOGIT, theta0),
-             "chain rule as for θ: ∂L/∂θ₀ = (∂L/∂z)(∂z/∂θ₀), with ∂L/∂z = σ(z) − y"),
+             "chain rule as for θ: ∂L/∂θ₀ = (∂L/∂z)(∂z/∂θ₀), with ∂L/∂z = σ(z) − y (above)"),
             (GRADIENT_BIAS, "∂(θᵀx + θ₀)/∂θ₀ = 1"),
         ),
     ],

@@ -15,10 +15,10 @@ import sympy as sp
 
 from ..assumptions import Real, SymmetricPositiveDefinite
 from ..functions import sigmoid
-from ..ops import Dot, Grad, Hessian, Jacobian
+from ..ops import Dot, Grad, Hessian
 from ..step import Derivation, chain
 from ..symbols import d, p, theta, u, x, y, z
-from .bce_gradient import GRADIENT, LOGIT
+from .bce_gradient import LOGIT
 from .bernoulli_nll import LOSS, LOSS_LOGIT
 
 #: ∂²L/∂z² = σ(z)(1 − σ(z)): the curvature of the loss in the logit (p(1 − p) with p = σ(z)).
@@ -86,8 +86,9 @@ DERIVATION = Derivation(
         ),
         *chain(
             Hessian(_L_theta, theta),
-            (Jacobian(GRADIENT, theta), "the Hessian is the Jacobian of the gradient, ∇_θL = (σ(z) − y)x (bce-gradient)"),
-            (x * Grad(_P, theta).T, "entry (i, j) is x_i ∂σ(z)/∂θ_j: neither x nor y depends on θ"),
+            (x * Grad(_P, theta).T,
+             "the Hessian is the Jacobian of the gradient (σ(z) − y)x (bce-gradient); entry (i, j) is "
+             "x_i ∂σ(z)/∂θ_j, since neither x nor y depends on θ"),
             (HESSIAN, "chain rule: ∇_θσ(z) = σ′(z)∇_θz = σ(z)(1 − σ(z))x, and (c x)ᵀ = c xᵀ"),
         ),
         *chain(
