@@ -25,7 +25,7 @@ from sympy.matrices.expressions.matexpr import MatrixSymbol
 
 __all__ = [
     "Assumption", "Real", "Positive", "Interval", "Probability", "Binary", "OneHot",
-    "Simplex", "SymmetricPositiveDefinite", "dimension", "DIMENSION_SIZES",
+    "Simplex", "SymmetricPositiveDefinite", "Nonzero", "dimension", "DIMENSION_SIZES",
     "instantiate", "size_choices", "Instance",
 ]
 
@@ -104,10 +104,14 @@ class Real(Assumption):
 
 
 class Positive(Assumption):
-    """Positive real scalars."""
+    """Positive real scalars, or vectors and matrices with positive entries."""
 
     def describe(self) -> str:
         return f"{self.names()} > 0"
+
+    def explicit(self, sym: MatrixSymbol) -> sp.ImmutableMatrix:
+        # Entries that SymPy knows are positive, so proofs (a limit, a sign) may use it.
+        return sp.ImmutableMatrix(*sym.shape, lambda i, j: _entry_symbol(sym, i, j, positive=True))
 
     def draw(self, rng: random.Random) -> mpmath.mpf:
         return _mpf(rng.uniform(0.05, 3.0))
@@ -180,9 +184,9 @@ class Simplex(Assumption):
 
     def sample(self, rng, entries, sizes):
         scalars = [e for s in self.at(sizes) for e in _entries_of(s, entries)]
-        raw = [rng.expovariate(1.0) + 1e-3 for _ in scalars]
-        total = sum(raw)
-        return {e: _mpf(r) / _mpf(total) for e, r in zip(scalars, raw)}
+        raw = [_mpf(rng.expovariate(1.0) + 1e-3) for _ in scalars]
+        total = sum(raw)  # in mpmath: a float total would leave the sum 1e-17 away from 1
+        return {e: r / total for e, r in zip(scalars, raw)}
 
 
 class SymmetricPositiveDefinite(Assumption):
@@ -217,6 +221,25 @@ class SymmetricPositiveDefinite(Assumption):
         return out
 
 
+class Nonzero(Assumption):
+    """Vectors (or scalars) that are not zero: θ ≠ 0 means some entry θ_i ≠ 0.
+
+    The proof splits into one case per entry, in which that entry is a nonzero symbol, so
+    e.g. θᵀθ = Σ θ_i² > 0 is provable; random points are nonzero with probability 1.
+    """
+
+    def describe(self) -> str:
+        return f"{self.names()} ≠ 0"
+
+    def draw(self, rng: random.Random) -> mpmath.mpf:
+        return _mpf(rng.uniform(-2.0, 2.0))
+
+    def cases(self, entries: Entries, sizes: Mapping) -> list[dict]:
+        per_symbol = [[{e: sp.Symbol(e.name, real=True, nonzero=True)} for e in _entries_of(s, entries)]
+                      for s in self.at(sizes)]
+        return [dict(itertools.chain.from_iterable(c.items() for c in combo)) for combo in itertools.product(*per_symbol)]
+
+
 def size_choices(dims: Iterable[sp.Symbol]) -> list[dict[sp.Symbol, int]]:
     """The concrete sizes at which to check a claim with these dimension symbols.
 
@@ -243,13 +266,14 @@ class Instance:
         return ", ".join(f"{k}={v}" for k, v in sorted(self.sizes.items(), key=lambda kv: str(kv[0])))
 
 
-def _entry_symbol(sym: MatrixSymbol, i: int, j: int) -> sp.Symbol:
+def _entry_symbol(sym: MatrixSymbol, i: int, j: int, **assumptions) -> sp.Symbol:
+    assumptions = assumptions or {"real": True}
     rows, cols = sym.shape
     if cols == 1:
-        return sp.Symbol(f"{sym.name}_{i + 1}", real=True)
+        return sp.Symbol(f"{sym.name}_{i + 1}", **assumptions)
     if rows == 1:
-        return sp.Symbol(f"{sym.name}_{j + 1}", real=True)
-    return sp.Symbol(f"{sym.name}_{i + 1}{j + 1}", real=True)
+        return sp.Symbol(f"{sym.name}_{j + 1}", **assumptions)
+    return sp.Symbol(f"{sym.name}_{i + 1}{j + 1}", **assumptions)
 
 
 def instantiate(expr: sp.Basic, assumptions: Iterable[Assumption], sizes: Mapping[sp.Symbol, int]) -> Instance:
@@ -260,10 +284,11 @@ def instantiate(expr: sp.Basic, assumptions: Iterable[Assumption], sizes: Mappin
         relation = type(expr)(lhs.expr, rhs.expr, evaluate=False)
         return Instance(relation, dict(sizes), {**lhs.entries, **rhs.entries})
     concrete = expr.subs(sizes) if sizes else expr
+    present = concrete.atoms(MatrixSymbol)
     special = {}
     for a in assumptions:
         for s in a.at(sizes):
-            if isinstance(s, MatrixSymbol):
+            if isinstance(s, MatrixSymbol) and s in present:  # (a symbol the claim lacks may be unsized)
                 form = a.explicit(s)
                 if form is not None:
                     special[s] = form

@@ -72,19 +72,29 @@ class Dot(sp.Expr):
     def _eval_is_real(self) -> bool | None:
         return None
 
-    def _latex(self, printer, exp=None) -> str:
+    def _compound(self) -> tuple[bool, bool]:
+        """Whether each argument needs parentheses: (x − μ)ᵀP(x − μ), (P(μ₁ − μ₀))ᵀx."""
         a, b = self.args
-        body = r"%s^{\top} %s" % (printer._print(a), printer._print(b))
+        return not isinstance(a, (sp.MatrixSymbol, sp.OneMatrix)), isinstance(b, sp.MatAdd)
+
+    def _latex(self, printer, exp=None) -> str:
+        (a, b), wrap = self.args, self._compound()
+        a, b = (r"\left(%s\right)" % printer._print(m) if w else printer._print(m) for m, w in zip((a, b), wrap))
+        body = r"%s^{\top} %s" % (a, b)
         return r"\left(%s\right)^{%s}" % (body, exp) if exp is not None else body
 
     def _sympystr(self, printer) -> str:
-        a, b = self.args
-        return "%s.T*%s" % (printer._print(a), printer._print(b))
+        (a, b), wrap = self.args, self._compound()
+        a, b = ("(%s)" % printer._print(m) if w else printer._print(m) for m, w in zip((a, b), wrap))
+        return "%s.T*%s" % (a, b)
 
     def _pretty(self, printer):
         from sympy.printing.pretty.stringpict import prettyForm
 
         a, b = (printer._print(arg) for arg in self.args)
+        wrap_a, wrap_b = self._compound()
+        a = prettyForm(*a.parens()) if wrap_a else a
+        b = prettyForm(*b.parens()) if wrap_b else b
         a = prettyForm(*a.right("ᵀ"))
         # A product for precedence, so (θᵀx)² keeps its parentheses.
         return prettyForm(*a.right(b), binding=prettyForm.MUL)
@@ -200,6 +210,9 @@ class Elementwise(MatrixExpr):
     """f applied to each entry of a matrix:  (f ∘ M)_{ij} = f(M_{ij})."""
 
     def __new__(cls, func: Callable | sp.FunctionClass, m: sp.Basic):
+        # A Lambda arrives when SymPy rebuilds the node from its args (subs, xreplace).
+        if isinstance(func, sp.Lambda):
+            return MatrixExpr.__new__(cls, func, m)
         if not isinstance(func, sp.FunctionClass):
             raise TypeError(f"Elementwise needs a SymPy function class such as sp.tanh, got {func!r}")
         return MatrixExpr.__new__(cls, sp.Lambda(_DUMMY, func(_DUMMY)), m)

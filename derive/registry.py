@@ -10,6 +10,11 @@ __all__ = ["REGISTRY", "MODULES", "get"]
 
 #: Module names under ``derive.derivations``, in lecture order.
 MODULES = (
+    "lda_logistic",
+    "lda_softmax",
+    "map_decision",
+    "logistic_geometry",
+    "softmax_properties",
     "sigmoid_derivative",
     "bernoulli_nll",
     "bce_gradient",

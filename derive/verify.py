@@ -27,9 +27,12 @@ from typing import Callable, Iterable, Sequence
 import mpmath
 import sympy as sp
 from sympy.core.relational import Relational
+from sympy.matrices.expressions.matexpr import MatrixExpr
+from sympy.printing.pycode import MpmathPrinter
 
 from .assumptions import DIMENSION_SIZES, Assumption, Instance, Real, instantiate, size_choices
 from .functions import to_elementary
+from .ops import Elementwise, Softmax
 from .timelimit import TimeLimitExceeded, time_limit
 
 __all__ = ["Verdict", "StepResult", "verify_claim", "PROOF_METHODS", "DIGITS", "N_POINTS"]
@@ -93,7 +96,30 @@ PROOF_METHODS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
     "expand_log": lambda e: sp.expand(sp.expand_log(e, force=False)),
     "exp-normal form": lambda e: sp.cancel(sp.powsimp(sp.expand(e, power_exp=True), combine="exp")),
     "simplify": _simplify_small,
+    "exp atoms": lambda e: _exp_atoms(e),
 }
+
+
+def _exp_atoms(e: sp.Expr) -> sp.Expr:
+    """Cancel over a common denominator with each exp(term) as an independent atom.
+
+    exp(u₁ + … + u_n) = exp(u₁)⋯exp(u_n) and exp(−u) = 1/exp(u); a rational function of the
+    atoms that vanishes identically also vanishes when each atom is its exponential, so a 0
+    here is a proof.  The polynomials inside the exponents are never expanded, which keeps
+    Gaussian densities and softmaxes at d = 4 fast.
+    """
+    atoms: dict = {}
+
+    def atom(u: sp.Expr) -> sp.Expr:
+        coeff, rest = u.as_coeff_Mul()
+        if isinstance(rest, sp.log) and coeff.is_Rational:
+            return rest.args[0] ** coeff  # exp(c·log w) = w^c, exactly
+        key, power = (-u, -1) if u.could_extract_minus_sign() else (u, 1)
+        return atoms.setdefault(key, sp.Dummy("E")) ** power
+
+    split = e.replace(lambda n: isinstance(n, sp.exp),
+                      lambda n: sp.Mul(*[atom(t) for t in sp.Add.make_args(n.args[0])]))
+    return sp.cancel(sp.together(split))
 
 
 def _exp_powers(e: sp.Expr) -> sp.Expr:
@@ -141,7 +167,10 @@ def _prove_sign(e: sp.Expr, rel: type) -> str | None:
     """A method showing e > 0 (or ≥ 0, < 0, ≤ 0) from the symbols' assumptions, or None."""
     want = {sp.StrictGreaterThan: "is_positive", sp.GreaterThan: "is_nonnegative",
             sp.StrictLessThan: "is_negative", sp.LessThan: "is_nonpositive"}[rel]
-    for name, form in (("sign of factors", sp.factor), ("sign after simplify", _simplify_small)):
+    # Cheapest first: a sum of nonnegative terms (say, weights times gaps) shows its sign as
+    # written or once expanded, where factoring it can cost ~100× more.
+    for name, form in (("sign as written", lambda e: e), ("sign after expanding", sp.expand),
+                       ("sign of factors", sp.factor), ("sign after simplify", _simplify_small)):
         try:
             with time_limit(METHOD_SECONDS):
                 if getattr(form(e), want) is True:
@@ -157,10 +186,25 @@ def _prove_sign(e: sp.Expr, rel: type) -> str | None:
 
 def _prepare(expr: sp.Basic) -> sp.Basic:
     """Definitions in, then carry out derivatives, gradients, limits and matrix products."""
-    expr = to_elementary(expr).doit()
+    expr = to_elementary(expr)
+    if expr.has(sp.Limit):
+        # SymPy's Limit takes scalars only: the limit of a matrix is taken entry by entry.
+        expr = expr.replace(lambda e: isinstance(e, sp.Limit) and _is_matrix(e.args[0]), _entrywise_limit)
+    expr = expr.doit()
     if isinstance(expr, sp.MatrixBase) or getattr(expr, "is_Matrix", False):
         return sp.ImmutableMatrix(expr.as_explicit() if hasattr(expr, "as_explicit") else expr)
     return expr
+
+
+def _is_matrix(e: sp.Basic) -> bool:
+    return isinstance(e, MatrixExpr) or getattr(e, "is_Matrix", False)
+
+
+def _entrywise_limit(limit: sp.Limit) -> sp.ImmutableMatrix:
+    f, *rest = limit.args
+    f = f.doit()
+    f = sp.ImmutableMatrix(f.as_explicit() if isinstance(f, MatrixExpr) else f)
+    return f.applyfunc(lambda entry: sp.Limit(entry, *rest))
 
 
 def _difference(lhs: sp.Basic, rhs: sp.Basic) -> sp.Basic:
@@ -199,12 +243,23 @@ def _sampler(instance: Instance, assumptions: Sequence[Assumption], symbols: Ite
     return draw
 
 
-def _evaluate(f, args) -> list[mpmath.mpf] | None:
+def _call(f, args) -> list | None:
+    """f(*args) as a list of mpmath numbers (complex allowed), or None where f is undefined."""
     try:
         values = f(*args)
     except (ZeroDivisionError, ValueError, OverflowError, TypeError):
         return None
     values = values if isinstance(values, (list, tuple)) else [values]
+    return [mpmath.mpmathify(v) for v in values]
+
+
+def _evaluate(f, args) -> list[mpmath.mpf] | None:
+    values = _call(f, args)
+    return None if values is None else _real(values)
+
+
+def _real(values: list) -> list[mpmath.mpf] | None:
+    """The values as reals, or None if one is non-finite or has a non-negligible imaginary part."""
     out = []
     for v in values:
         v = mpmath.mpmathify(v)
@@ -233,13 +288,18 @@ def _search(lhs, rhs, rel: type, instance: Instance, assumptions, seed: int, lim
     symbols = sorted((sp.Matrix(lhs_entries + rhs_entries).free_symbols), key=sp.default_sort_key)
     if limit_var is not None:
         symbols = [s for s in symbols if s != limit_var]
-    f = sp.lambdify(symbols + ([limit_var] if limit_var is not None else []),
-                    [l - r for l, r in zip(lhs_entries, rhs_entries)], modules="mpmath")
+    # One function for both sides (their difference is taken in mpmath, as it would be inside
+    # a lambdified l − r): printing the sides once, with common subexpressions shared and the
+    # terms left in their order, is most of the cost of a search on a large claim.
+    n = len(lhs_entries)
+    printer = MpmathPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+                             "user_functions": {}, "order": "none"})
+    sides = sp.lambdify(symbols + ([limit_var] if limit_var is not None else []), lhs_entries + rhs_entries,
+                        modules="mpmath", printer=printer, cse=True)
     draw = _sampler(instance, assumptions, symbols)
     rng = random.Random(seed)
     tol = mpmath.mpf(10) ** (-(DIGITS - 20))
     result = _Search()
-    scale = sp.lambdify(symbols, lhs_entries + rhs_entries, modules="mpmath")
     with mpmath.workdps(DIGITS):
         for _ in range(N_POINTS * 3):
             if result.points >= N_POINTS:
@@ -248,12 +308,16 @@ def _search(lhs, rhs, rel: type, instance: Instance, assumptions, seed: int, lim
             args = [point[s] for s in symbols]
             if limit_var is not None:
                 # A limit t → ∞ is checked at a large t: a loose test, so only gross failures refute.
-                diffs = _evaluate(f, args + [mpmath.mpf(10) ** 6])
+                values = _call(sides, args + [mpmath.mpf(10) ** 6])
                 bound = mpmath.mpf(10) ** -4
             else:
-                diffs = _evaluate(f, args)
-                sizes = _evaluate(scale, args) or [1]
-                bound = tol * max([1] + [abs(v) for v in sizes])
+                values = _call(sides, args)
+            if values is None:
+                continue
+            diffs = _real([l - r for l, r in zip(values[:n], values[n:])])
+            if limit_var is None:
+                sizes = [abs(v) for v in values if mpmath.isfinite(abs(v))]
+                bound = tol * max([1] + sizes)
             if diffs is None:
                 continue
             result.points += 1
@@ -313,6 +377,19 @@ def verify_claim(
     if unknown:
         raise ValueError(f"unknown proof method(s) {unknown}; known: {sorted(PROOF_METHODS)}")
     start = time.perf_counter()
+    # f(a) = f(b) follows from a = b, which is often far smaller (σ of two forms of a logit,
+    # a limit of two forms of a function).  If that fails, f(a) = f(b) may still hold: go on.
+    arguments = _argument_claims(claim)
+    if arguments:
+        inner = []
+        for sub in arguments:
+            inner.append(verify_claim(sub, assumptions, methods=methods, seed=seed, sizes=sizes))
+            if not inner[-1].proved:
+                break
+        else:
+            how = "; ".join(r.method for r in inner)
+            return StepResult(Verdict.PROVED, f"equal arguments: {how}", residual=max(r.residual or 0.0 for r in inner),
+                              seconds=time.perf_counter() - start, points=sum(r.points for r in inner))
     choices = list(sizes) if sizes is not None else size_choices(_dimension_symbols(claim))
     limit_var = _limit_variable(claim)
     used: list[str] = []
@@ -341,7 +418,7 @@ def verify_claim(
                 # Without a limit, the sides prepared for the numeric search are the same ones.
                 sides = (num_lhs, num_rhs) if limit_var is None else (_prepare(inst.lhs), _prepare(inst.rhs))
                 diff = _difference(*sides)
-        except TimeLimitExceeded:
+        except (TimeLimitExceeded, NotImplementedError):  # e.g. a limit SymPy cannot take
             diff = None
         method = None if diff is None else _prove_instance(diff, type(claim), assumptions, instance, methods)
         if method is None:
@@ -352,6 +429,27 @@ def verify_claim(
     how = ", ".join(dict.fromkeys(used))
     return StepResult(Verdict.PROVED, how + scope, residual=residual, seconds=time.perf_counter() - start,
                       points=points)
+
+
+def _argument_claims(claim: Relational) -> list[Relational]:
+    """For Eq(f(a, …), f(b, …)) with the same function f: the claims a = b, … (else [])."""
+    lhs, rhs = claim.lhs, claim.rhs
+    if type(claim) is not sp.Equality or type(lhs) is not type(rhs) or len(lhs.args) != len(rhs.args):
+        return []
+    if isinstance(lhs, sp.Function):
+        operands = range(len(lhs.args))
+    elif isinstance(lhs, (sp.Limit, Softmax)):  # Limit(f, t, t0, dir): only f may differ
+        operands = (0,)
+    elif isinstance(lhs, Elementwise):         # Elementwise(λ, M): only M may differ
+        operands = (1,)
+    else:
+        return []
+    pairs = list(zip(lhs.args, rhs.args))
+    if any(a != b for i, (a, b) in enumerate(pairs) if i not in operands):
+        return []
+    if not all(isinstance(a, sp.Expr) or _is_matrix(a) for a, _ in pairs):
+        return []
+    return [sp.Eq(pairs[i][0], pairs[i][1], evaluate=False) for i in operands if pairs[i][0] != pairs[i][1]]
 
 
 def _unlimit(expr: sp.Basic) -> sp.Basic:
@@ -374,7 +472,8 @@ def _prove_instance(diff, rel, assumptions, instance: Instance, methods) -> str 
                 return None
             used.append(m)
     # Report the strongest method needed (the last in the trial order that any entry used).
-    order = ["identical once carried out", *methods, "sign of factors", "sign after simplify"]
+    order = ["identical once carried out", *methods, "sign as written", "sign after expanding", "sign of factors",
+             "sign after simplify"]
     method = max(used, key=order.index) if used else "identical once carried out"
     return method + (f", by cases ({len(cases)})" if len(cases) > 1 else "")
 
