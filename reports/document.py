@@ -55,8 +55,6 @@ class Section:
     derivation: Derivation
     results: list[StepResult]
     figures: list[Figure] = field(default_factory=list)
-    #: LaTeX added after the proof (the errata section uses it for its own evidence).
-    extra: str = ""
 
 
 # -- small pieces ------------------------------------------------------------------------
@@ -339,8 +337,6 @@ def section(item: Section, *, heading: str | None = "section") -> str:
         parts.append(chain_display(d, indices, results, printer))
     parts.append(r"\qedline")
     parts.append(_verdict_line(results))
-    if item.extra:
-        parts.append(item.extra)
     return "\n\n".join(p for p in parts if p)
 
 

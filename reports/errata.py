@@ -21,10 +21,10 @@ from typing import Mapping, Sequence
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derive.assumptions import Assumption, Positive, Real, Simplex, SymmetricPositiveDefinite
+from derive.assumptions import Assumption, Positive, Real, SymmetricPositiveDefinite
 from derive.ops import Dot, Grad
 from derive.step import Derivation
-from derive.symbols import P, Sigma, d, mu0, mu1, pi0, pi1, x
+from derive.symbols import P, Sigma, d, x
 from derive.verify import StepResult, verify_claim
 
 from .document import claims_display

@@ -29,7 +29,7 @@ import sympy as sp
 from scipy.special import expit, log_expit
 
 from derive.assumptions import instantiate
-from derive.functions import sigmoid, softplus
+from derive.functions import sigmoid
 
 __all__ = ["FigureSpec", "FIGURES", "make_figures", "numeric_function", "STYLE"]
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import Any
 
 import sympy as sp
-from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter, translate
 from sympy.printing.precedence import PRECEDENCE

@@ -11,7 +11,7 @@ from derive.assumptions import Binary, Interval, OneHot, Positive, Real, Simplex
 from derive.functions import sigmoid
 from derive.ops import Dot
 from derive.step import Derivation, Step, chain
-from derive.symbols import P, Y, mu0, pi0, pi1, theta, x
+from derive.symbols import P, Y, pi0, pi1, theta, x
 from derive.verify import StepResult, Verdict
 from reports.document import (Section, assumption_latex, badge, chain_display, lecture_notes, section, standalone,
                               theorem_box)

@@ -7,7 +7,7 @@ import sympy as sp
 
 from derive.functions import logsumexp, sigmoid, softplus
 from derive.ops import Diag, Dot, Elementwise, Grad, GradAt, GradMatrix, Hessian, Jacobian, Softmax
-from derive.symbols import K, P, Sigma, W1, W2, Y, a, b1, d, eps, h, mu0, mu1, p, pi1, s, theta, theta0, x, y, z
+from derive.symbols import K, P, Sigma, W1, W2, a, b1, eps, h, mu0, mu1, p, pi1, s, theta, theta0, x, y, z
 from reports.latex import latex
 
 CASES = [
