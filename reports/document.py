@@ -202,14 +202,15 @@ def chain_display(derivation: Derivation, indices: Sequence[int],
     fitting = [width_em(line) for _, _, lines, _ in laid_out for line in lines if width_em(line) <= beside]
     widest = max(fitting, default=beside)
     note_em = min(max(TEXT_EM - lhs_em - widest - 6.0, NOTE_EM), 0.5 * TEXT_EM)
-    math_width = r"\dimexpr\linewidth-%s\relax" % ("4em" if alone else r"4em-\wd\lhsbox")
+    # \lhsbox measures the column of left sides: the chain's start, and where a broken chain restarts
+    column = [head for head, _, _, _ in laid_out if head]
+    widest = max(column, key=width_em, default="")
+    math_width = r"\dimexpr\linewidth-4em-\wd\lhsbox\relax"
     rows = [r"\MoveEqLeft[2] %s" % lhs_tex] if alone else []
     for head, rel, lines, note in laid_out:
         rows.extend(_rows(head, rel, lines, note, math_width))
     body = " \\\\\n".join(rows)
-    setup = r"\setlength{\notewidth}{%.1fem}" % note_em
-    if not alone:
-        setup += r"\sbox{\lhsbox}{$\displaystyle %s$}" % lhs_tex
+    setup = r"\setlength{\notewidth}{%.1fem}\sbox{\lhsbox}{$\displaystyle %s$}" % (note_em, widest)
     return "%s\n\\begin{align*}\n%s\n\\end{align*}" % (setup, body)
 
 

@@ -69,8 +69,10 @@ def test_broken_chain_shows_where_the_step_starts():
     d = Derivation(name="broken", title="Broken", statement=(sp.Eq(sigmoid(-z), 1 - sigmoid(z), evaluate=False),),
                    steps=steps)
     rows = chain_display(d, [0, 1], [PROVED, PROVED]).splitlines()
-    # the second step does not start where the first ended: its own left side is printed
+    # the second step does not start where the first ended: its own left side is printed,
+    # and measured as the widest of the column
     assert rows[3].startswith(r"1 - \frac{1}{1 + e^{- z}} &= ")
+    assert rows[0].endswith(r"\sbox{\lhsbox}{$\displaystyle 1 - \frac{1}{1 + e^{- z}}$}")
 
 
 def test_long_left_side_gets_a_line_of_its_own():
@@ -78,9 +80,10 @@ def test_long_left_side_gets_a_line_of_its_own():
     d = Derivation(name="long", title="Long", statement=(sp.Eq(lhs, lhs, evaluate=False),),
                    steps=chain(lhs, (lhs, "nothing changes")))
     rows = chain_display(d, [0], [PROVED]).splitlines()
-    assert rows[0].startswith(r"\setlength{\notewidth}{")   # no \lhsbox: the left side is not measured
+    # the left side is not in the column, which is empty
+    assert rows[0].startswith(r"\setlength{\notewidth}{") and rows[0].endswith(r"\sbox{\lhsbox}{$\displaystyle $}")
     assert rows[2].startswith(r"\MoveEqLeft[2] \log{\left(")
-    assert rows[3].startswith(r"&= \fitto{\dimexpr\linewidth-4em\relax}{")
+    assert rows[3].startswith(r"&= " + FIT + "{")
 
 
 def test_long_sum_is_broken_at_its_signs():
