@@ -29,7 +29,7 @@ from .layout import break_terms, width_em
 from .text import escape, plain, prose
 
 __all__ = ["Figure", "Section", "badge", "relation_symbol", "assumption_latex", "chain_display", "claims_display",
-           "theorem_box", "section", "standalone", "lecture_notes", "overall"]
+           "theorem_box", "section", "standalone", "lecture_notes", "overall", "concludes"]
 
 # The text block is 16 cm wide (≈ 41 em at 11 pt); a step's note takes a third of it.
 TEXT_EM = 41.0
@@ -263,7 +263,7 @@ def claims_display(claims: Sequence[tuple[Relational, str, StepResult | None]], 
     return "\\setlength{\\notewidth}{%.1fem}" % NOTE_EM + _relations(items, 4.0, printer)
 
 
-def _concludes(derivation: Derivation, indices: Sequence[int]) -> int | None:
+def concludes(derivation: Derivation, indices: Sequence[int]) -> int | None:
     """Which relation of the statement the chain concludes (its index), if any."""
     rel = type(derivation.steps[indices[0]].claim)
     for i in indices[1:]:
@@ -327,7 +327,7 @@ def section(item: Section, *, heading: str | None = "section") -> str:
     parts.extend(_figure(f) for f in item.figures)
     chains = d.chains()
     for indices in chains:
-        k = _concludes(d, indices)
+        k = concludes(d, indices)
         if len(chains) == 1:
             label = "Proof."
         elif k is not None:

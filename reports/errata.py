@@ -25,10 +25,10 @@ from derive.assumptions import Assumption, Positive, Real, SymmetricPositiveDefi
 from derive.ops import Dot, Grad
 from derive.step import Derivation
 from derive.symbols import P, Sigma, d, x
-from derive.verify import StepResult, verify_claim
+from derive.verify import StepResult, Verdict, verify_claim
 
-from .document import claims_display
-from .latex import LecturePrinter, latex
+from .document import claims_display, concludes
+from .latex import LecturePrinter
 from .text import prose
 
 __all__ = ["Erratum", "ERRATA", "errata_section", "verify_erratum", "verify_errata"]
@@ -36,17 +36,28 @@ __all__ = ["Erratum", "ERRATA", "errata_section", "verify_erratum", "verify_erra
 Results = Mapping[str, tuple[Derivation, Sequence[StepResult]]]
 
 
+class Given(sp.Function):
+    """p(a | b): a conditional density, printed with the bar the lecture uses."""
+
+    nargs = 2
+
+    def _latex(self, printer, exp=None) -> str:
+        a, b = (printer._print(arg) for arg in self.args)
+        return r"p\left(%s \,\middle|\, %s\right)" % (a, b)
+
+
 @dataclass(frozen=True)
 class Erratum:
     """One slip: what the lecture writes, what is meant, why it is harmless, and the checks."""
 
     title: str
+    lhs: sp.Basic              # what the expression stands for (e.g. p(x | k))
     lecture: sp.Basic          # the lecture's expression, as written
     correct: sp.Basic          # what it should be
-    lhs: str                   # LaTeX of what both expressions are (e.g. p(x|k))
     why: str                   # prose
     claims: tuple[tuple[Relational, str, tuple[Assumption, ...]], ...]
-    related: tuple[str, ...] = ()   # derivations whose steps cover the point
+    #: (derivation, index of a relation of its theorem) that settle the point too
+    statements: tuple[tuple[str, int], ...] = ()
 
 
 # Symbols of the errata.  The normaliser is checked for any dimension, as a positive real d,
@@ -86,9 +97,9 @@ _CONSTANT = -Dot(_mu_k, sp.MatMul(P, _mu_k)) / 2 + sp.log(_pi_k)
 ERRATA: tuple[Erratum, ...] = (
     Erratum(
         title="The Gaussian normaliser: |Σ| is written for |Σ|^{1/2}",
+        lhs=Given(x, sp.Symbol("k")),
         lecture=_density(_mu_k, 1),
         correct=_density(_mu_k, sp.S.Half),
-        lhs=r"P(\mathbf{x}\,|\,k)",
         why=("The normaliser is the same for every class k. In Bayes' rule it is a common factor of the "
              "numerator and of every term of the denominator, and cancels; in the logits a_k it is the same "
              "additive constant for every k. Either power of |Σ| gives the same posterior. Below, q_k stands "
@@ -102,13 +113,13 @@ ERRATA: tuple[Erratum, ...] = (
              "ignores (shift invariance)",
              (Positive(_det, _dim),)),
         ),
-        related=("lda-softmax", "softmax-properties"),
+        statements=(("lda-softmax", 1),),
     ),
     Erratum(
         title="The constant term of a_k is θ_{0,k}, not θ",
-        lecture=sp.Symbol(r"theta"),
+        lhs=_CONSTANT,
+        lecture=sp.Symbol("theta"),
         correct=sp.Symbol("theta_0,k"),
-        lhs=r"-\tfrac{1}{2}\boldsymbol{\mu}_{k}^{\top}\boldsymbol{\Sigma}^{-1}\boldsymbol{\mu}_{k} + \log P(k)",
         why=("In a_k = θ_kᵀx + θ_{0,k} the vector θ_k = Σ⁻¹μ_k multiplies x and the scalar θ_{0,k} does not "
              "depend on x: it is the class-k intercept. The lecture labels both braces θ; the second is θ_{0,k}. "
              "The gradients below separate the two: only the first brace depends on x."),
@@ -120,7 +131,7 @@ ERRATA: tuple[Erratum, ...] = (
              "the second brace does not depend on x: it is the intercept θ_{0,k}",
              (SymmetricPositiveDefinite(P), Positive(_pi_k))),
         ),
-        related=("lda-softmax",),
+        statements=(("lda-softmax", 0),),
     ),
 )
 
@@ -135,16 +146,41 @@ def verify_errata() -> list[list[StepResult]]:
     return [verify_erratum(e) for e in ERRATA]
 
 
-def _related(names: Sequence[str], results: Results) -> str:
-    present = [n for n in names if n in results]
-    if not present:
+def _chain_result(d: Derivation, rs: Sequence[StepResult], k: int) -> tuple[StepResult, int] | None:
+    """One result for the chain of ``d`` that concludes relation ``k`` of its theorem, and its length.
+
+    Proved when every step is; otherwise the first step that is not, with its counterexample.
+    """
+    chain = next((c for c in d.chains() if concludes(d, c) == k), None)
+    if chain is None:
+        return None
+    chain_results = [rs[i] for i in chain]
+    worst = next((r for r in chain_results if r.verdict is not Verdict.PROVED), None)
+    if worst is None:
+        methods = ", ".join(dict.fromkeys(r.method.split(" (")[0] for r in chain_results))
+        return StepResult(Verdict.PROVED, f"all {len(chain)} steps ({methods})"), len(chain)
+    step = chain[chain_results.index(worst)] + 1
+    return StepResult(worst.verdict, f"step {step}: {worst.method}", counterexample=worst.counterexample), len(chain)
+
+
+def _from_derivations(e: Erratum, results: Results, printer: LecturePrinter, number: int) -> str:
+    """The theorems of the lecture's derivations that settle the erratum, with their chains' badges."""
+    rows = []
+    for name, k in e.statements:
+        if name not in results or k >= len(results[name][0].statement):
+            continue
+        d, rs = results[name]
+        found = _chain_result(d, rs, k)
+        if found is None:
+            continue
+        result, length = found
+        why = f"{name}, theorem ({'i ii iii iv v vi'.split()[k] if k < 6 else k + 1}), a chain of {length} steps"
+        rows.append((d.statement[k], why, result))
+    if not rows:
         return ""
-    refs = []
-    for n in present:
-        d, rs = results[n]
-        proved = sum(r.proved for r in rs)
-        refs.append(r"\hyperref[sec:%s]{%s} (%d of %d steps proved)" % (n, prose(d.title), proved, len(rs)))
-    return r"The lecture's derivations make the same point: " + "; ".join(refs) + "."
+    refs = ", ".join(r"\hyperref[sec:%s]{%s}" % (n, prose(results[n][0].title)) for n, _ in e.statements if n in results)
+    return ("The lecture's derivations settle it too (" + refs + "):\n\n"
+            + claims_display(rows, number, printer))
 
 
 def errata_section(results: Results, checks: Sequence[Sequence[StepResult]] | None = None) -> str:
@@ -160,14 +196,16 @@ def errata_section(results: Results, checks: Sequence[Sequence[StepResult]] | No
              "checked by the same verifier as the derivations."]
     number = 1
     for k, (e, e_checks) in enumerate(zip(ERRATA, checks), start=1):
+        printer = LecturePrinter({"symbol_names": SYMBOL_NAMES})
+        lhs = printer.doprint(e.lhs)
         parts.append(r"\subsection*{%d.\ %s}" % (k, prose(e.title)))
-        parts.append(r"The lecture writes" + "\n" + r"\[ %s = %s, \]" % (e.lhs, latex(e.lecture))
-                     + "\nwhere it means\n" + r"\[ %s = %s. \]" % (e.lhs, latex(e.correct)))
+        parts.append(r"The lecture writes" + "\n" + r"\[ %s = %s, \]" % (lhs, printer.doprint(e.lecture))
+                     + "\nwhere it means\n" + r"\[ %s = %s. \]" % (lhs, printer.doprint(e.correct)))
         parts.append(prose(e.why))
-        parts.append(claims_display([(c, why, r) for (c, why, _), r in zip(e.claims, e_checks)], number,
-                                    LecturePrinter({"symbol_names": SYMBOL_NAMES})))
+        parts.append(claims_display([(c, why, r) for (c, why, _), r in zip(e.claims, e_checks)], number, printer))
         number += len(e_checks)
-        related = _related(e.related, results)
-        if related:
-            parts.append(related)
+        settled = _from_derivations(e, results, printer, number)
+        if settled:
+            parts.append(settled)
+            number += len(e.statements)
     return "\n\n".join(parts)
