@@ -158,7 +158,8 @@ def _chain_result(d: Derivation, rs: Sequence[StepResult], k: int) -> tuple[Step
     worst = next((r for r in chain_results if r.verdict is not Verdict.PROVED), None)
     if worst is None:
         methods = ", ".join(dict.fromkeys(r.method.split(" (")[0] for r in chain_results))
-        return StepResult(Verdict.PROVED, f"all {len(chain)} steps ({methods})"), len(chain)
+        every = "its step" if len(chain) == 1 else f"all {len(chain)} steps"
+        return StepResult(Verdict.PROVED, f"{every} ({methods})"), len(chain)
     step = chain[chain_results.index(worst)] + 1
     return StepResult(worst.verdict, f"step {step}: {worst.method}", counterexample=worst.counterexample), len(chain)
 
@@ -174,7 +175,8 @@ def _from_derivations(e: Erratum, results: Results, printer: LecturePrinter, num
         if found is None:
             continue
         result, length = found
-        why = f"{name}, theorem ({'i ii iii iv v vi'.split()[k] if k < 6 else k + 1}), a chain of {length} steps"
+        part = "i ii iii iv v vi".split()[k] if k < 6 else str(k + 1)
+        why = f"{name}, theorem ({part}), " + ("one step" if length == 1 else f"a chain of {length} steps")
         rows.append((d.statement[k], why, result))
     if not rows:
         return ""

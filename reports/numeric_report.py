@@ -240,9 +240,9 @@ def _section(figure_dir: Path, relative: str) -> str:
         r"($\lambda = 10^{-3}$) on the model data for each solver; $J^* = %.10f$ is the lowest value "
         r"reached. Iterations: %s." % (best, iterations),
         "\\begin{figure}[htbp]\n\\centering\n\\includegraphics[width=0.82\\linewidth]{%s/training.pdf}\n"
-        "\\caption{Training curves of logistic regression: the gap to the optimum per iteration. Newton's "
-        "method converges quadratically in a few steps; SGD, with a fixed step, stalls at the noise level "
-        "of its minibatches.}\\label{fig:training}\n\\end{figure}" % relative,
+        "\\caption{Training curves of logistic regression on the model data: for each solver, the gap "
+        "between the objective and the lowest value any solver reached, per iteration (per epoch for "
+        "SGD).}\\label{fig:training}\n\\end{figure}" % relative,
         r"\paragraph{Generative against discriminative.} On data drawn from the LDA model both routes "
         r"estimate the same boundary, the Bayes boundary of \hyperref[sec:lda-logistic]{lda-logistic}: "
         r"their normals differ by %.2f$^\circ$. When a quarter of class 1 is moved to a distant cluster, "
