@@ -303,28 +303,53 @@ class MultinomialObjective:
         p = d + 1
 
         def part(start: int, stop: int) -> Array:
+            # Σ_i (diag(s_i) − s_i s_iᵀ) ⊗ x̃_i x̃_iᵀ, as K products X̃ᵀdiag(s_k)X̃ minus one big
+            # VᵀV with rows v_i = s_i ⊗ x̃_i: a few large BLAS calls instead of K² small ones.
             hess = np.zeros((K * p, K * p))
             for lo, hi in _blocks(start, stop, d, K):
-                Xb = self.X[lo:hi]
-                S = stable.softmax(Xb @ W.T + b, axis=1)
+                Xt = np.empty((hi - lo, p))
+                Xt[:, :d] = self.X[lo:hi]
+                Xt[:, d] = 1.0
+                S = stable.softmax(Xt[:, :d] @ W.T + b, axis=1)
+                V = (S[:, :, None] * Xt[:, None, :]).reshape(hi - lo, K * p)
+                hess -= V.T @ V
                 for k in range(K):
-                    for l in range(k, K):
-                        weight = S[:, k] * ((1.0 if k == l else 0.0) - S[:, l])
-                        WX = Xb * weight[:, None]
-                        block = hess[k * p:(k + 1) * p, l * p:(l + 1) * p]
-                        block[:d, :d] += Xb.T @ WX
-                        cross = WX.sum(axis=0)
-                        block[:d, d] += cross
-                        block[d, :d] += cross
-                        block[d, d] += weight.sum()
+                    hess[k * p:(k + 1) * p, k * p:(k + 1) * p] += (Xt * S[:, k:k + 1]).T @ Xt
             return hess
 
         hess = sum(self._map(part)) / self.n
         for k in range(K):
             hess[k * p + np.arange(d), k * p + np.arange(d)] += self.l2
-            for l in range(k + 1, K):
-                hess[l * p:(l + 1) * p, k * p:(k + 1) * p] = hess[k * p:(k + 1) * p, l * p:(l + 1) * p].T
         return value, grad, hess
+
+    def value_gradient_hessp(self, theta: Array) -> tuple[float, Array, "HessianOperator"]:
+        """(J, ∇J, v ↦ ∇²J·v) with S = softmax(A) computed once for all the products.
+
+        With U = X̃Vᵀ the product is ((S∘U − S∘(S∘U)1)ᵀX̃)/n + l2·V_W (the softmax Jacobian
+        diag(s) − ssᵀ applied row by row); the diagonal of ∇²J is
+        (S∘(1 − S))ᵀ(X̃∘X̃)/n, plus l2 on W.
+        """
+        from .solvers import HessianOperator
+
+        value, grad = self.value_gradient(theta)
+        W, b = self.split(theta)
+        S = stable.softmax(self.logits(theta), axis=1)
+        d = self.d
+        diagonal = np.empty((self.K, d + 1))
+        curvature = S * (1.0 - S)
+        diagonal[:, :d] = curvature.T @ np.square(self.X) / self.n + self.l2
+        diagonal[:, d] = curvature.sum(axis=0) / self.n
+
+        def matvec(v: Array) -> Array:
+            V, vb = self.split(v)
+            SU = S * (self.X @ V.T + vb)
+            G = SU - S * SU.sum(axis=1, keepdims=True)
+            P = np.empty((self.K, d + 1))
+            P[:, :d] = G.T @ self.X / self.n + self.l2 * V
+            P[:, d] = G.sum(axis=0) / self.n
+            return P.ravel()
+
+        return value, grad, HessianOperator(matvec, diagonal.ravel())
 
     def hessp(self, theta: Array, v: Array) -> Array:
         """∇²J·v: with U = X̃Vᵀ, the product is ((S∘U − S∘(S∘U)1)ᵀX̃)/n plus l2·V_W."""

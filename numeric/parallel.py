@@ -22,7 +22,7 @@ __all__ = ["n_threads_for", "row_ranges", "map_rows", "single_threaded_blas", "p
 T = TypeVar("T")
 
 #: Below this many entries of X per thread, handing out work costs more than it saves.
-_MIN_ENTRIES_PER_THREAD = 200_000
+_MIN_ENTRIES_PER_THREAD = 1_000_000
 
 
 def n_threads_for(n: int, d: int) -> int:

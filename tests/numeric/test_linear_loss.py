@@ -224,3 +224,16 @@ def test_one_example_multinomial_gradient_and_hessian_are_the_proved_ones(rng: n
     jac = evaluate_constant(softmax_ce_gradient.JACOBIAN, {K_SYM: K}, {"a": a[:, None]})
     xt = np.append(x, 1.0)
     assert_allclose(hess, np.kron(jac, np.outer(xt, xt)), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.05])
+def test_hessian_operator_is_the_hessian(rng: np.random.Generator, l2: float) -> None:
+    obj = _multinomial(rng, l2=l2)
+    theta = 0.4 * rng.standard_normal(obj.n_params)
+    value, grad, hess = obj.value_gradient_hessian(theta)
+    value_op, grad_op, op = obj.value_gradient_hessp(theta)
+    assert value_op == pytest.approx(value, rel=1e-14)
+    assert_allclose(grad_op, grad, rtol=1e-13, atol=1e-15)
+    assert_allclose(op.diagonal, np.diag(hess), rtol=1e-12, atol=1e-15)
+    for v in rng.standard_normal((3, obj.n_params)):
+        assert_allclose(op.matvec(v), hess @ v, rtol=1e-11, atol=1e-14)

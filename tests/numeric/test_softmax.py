@@ -100,3 +100,21 @@ def test_labels_and_input_checks() -> None:
         model.score(X[:2], ["setosa", "iris-x"])
     with pytest.raises(ValueError, match="features"):
         model.predict(np.zeros((1, 5)))
+
+
+def test_newton_steps_by_cholesky_and_by_conjugate_gradients_reach_the_same_optimum(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from numeric import solvers
+
+    X, y = _blobs()
+    for l2 in (1e-2, 0.0):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SeparableDataWarning)
+            monkeypatch.setattr(solvers, "CG_ABOVE", 10**9)
+            cholesky = SoftmaxRegression(l2=l2).fit(X, y)
+            monkeypatch.setattr(solvers, "CG_ABOVE", 0)
+            cg = SoftmaxRegression(l2=l2).fit(X, y)
+        assert cg.converged_ and cholesky.converged_
+        assert cg.loss_ == pytest.approx(cholesky.loss_, rel=1e-13)
+        assert_allclose(cg.coef_, cholesky.coef_, rtol=1e-7, atol=1e-8)
+        assert_allclose(cg.intercept_, cholesky.intercept_, rtol=1e-7, atol=1e-8)
