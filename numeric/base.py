@@ -18,6 +18,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .parallel import single_threaded_blas
+from .solvers import SOLVERS
 
 __all__ = ["SeparableDataWarning", "ConvergenceWarning", "NumericClassifier", "ProgressCallback", "run_solver"]
 
@@ -79,8 +80,6 @@ def run_solver(estimator: BaseEstimator, objective, theta0: NDArray[np.float64],
     finite minimiser exists.  The solver is stopped there with a SeparableDataWarning, and
     θ (finite, and separating) is returned.
     """
-    from .solvers import SOLVERS  # here, so that importing numeric stays cheap
-
     if estimator.solver not in SOLVERS:
         raise ValueError(f"solver must be one of {sorted(SOLVERS)}, got {estimator.solver!r}")
     if not (isinstance(estimator.l2, (int, float, np.number)) and estimator.l2 >= 0 and np.isfinite(estimator.l2)):

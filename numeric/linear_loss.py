@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from . import stable
 from .kernels import BinaryKernels, binary_kernels
 from .parallel import map_rows
+from .solvers import HessianOperator
 
 __all__ = ["BinaryObjective", "MultinomialObjective", "softmax_loss", "softmax_dloss", "softmax_loss_dloss"]
 
@@ -322,15 +323,13 @@ class MultinomialObjective:
             hess[k * p + np.arange(d), k * p + np.arange(d)] += self.l2
         return value, grad, hess
 
-    def value_gradient_hessp(self, theta: Array) -> tuple[float, Array, "HessianOperator"]:
+    def value_gradient_hessp(self, theta: Array) -> tuple[float, Array, HessianOperator]:
         """(J, ∇J, v ↦ ∇²J·v) with S = softmax(A) computed once for all the products.
 
         With U = X̃Vᵀ the product is ((S∘U − S∘(S∘U)1)ᵀX̃)/n + l2·V_W (the softmax Jacobian
         diag(s) − ssᵀ applied row by row); the diagonal of ∇²J is
         (S∘(1 − S))ᵀ(X̃∘X̃)/n, plus l2 on W.
         """
-        from .solvers import HessianOperator
-
         value, grad = self.value_gradient(theta)
         W, b = self.split(theta)
         S = stable.softmax(self.logits(theta), axis=1)
