@@ -394,25 +394,35 @@ def verify_claim(
     limit_var = _limit_variable(claim)
     used: list[str] = []
     points, residual = 0, 0.0
-    for k, chosen in enumerate(choices):
+    # The numeric search runs first at the largest sizes, where a wrong claim shows most
+    # readily (a transpose cannot hide at d = 1 there); elsewhere only where a proof fails.
+    # A false claim is never proved, so this skips no refutation, only redundant searches.
+    largest = max(range(len(choices)), key=lambda k: sum(choices[k].values()))
+    for k in [largest] + [k for k in range(len(choices)) if k != largest]:
+        chosen = choices[k]
         instance = instantiate(claim, assumptions, chosen)
         inst = instance.expr
         where = f" at {instance.describe_sizes()}" if chosen else ""
         try:
-            # Numeric first: a refutation is cheap and definitive.  A limit is evaluated as
-            # its argument at a large value of the limit variable.
+            # A limit is evaluated numerically as its argument at a large value of the variable.
             num_lhs, num_rhs = (_prepare(_unlimit(side)) for side in (inst.lhs, inst.rhs))
             _difference(num_lhs, num_rhs)
         except ValueError as exc:
             return StepResult(Verdict.REFUTED, f"{exc}{where}", seconds=time.perf_counter() - start)
-        found = _search(num_lhs, num_rhs, type(claim), instance, assumptions, seed + k, limit_var)
-        points += found.points
-        residual = max(residual, found.residual)
-        if found.counterexample is not None:
+
+        def search() -> StepResult | None:
+            nonlocal points, residual
+            found = _search(num_lhs, num_rhs, type(claim), instance, assumptions, seed + k, limit_var)
+            points += found.points
+            residual = max(residual, found.residual)
+            if found.counterexample is None:
+                return None
             return StepResult(Verdict.REFUTED, f"mpmath, {DIGITS} digits{where}", residual=found.residual,
                               counterexample=found.counterexample, seconds=time.perf_counter() - start,
                               points=points)
 
+        if k == largest and (refuted := search()):
+            return refuted
         try:
             with time_limit(2 * METHOD_SECONDS):
                 # Without a limit, the sides prepared for the numeric search are the same ones.
@@ -422,6 +432,8 @@ def verify_claim(
             diff = None
         method = None if diff is None else _prove_instance(diff, type(claim), assumptions, instance, methods)
         if method is None:
+            if k != largest and (refuted := search()):
+                return refuted
             return StepResult(Verdict.UNDECIDED, f"undecided (numerically consistent at {points} points){where}",
                               residual=residual, seconds=time.perf_counter() - start, points=points)
         used.append(method)

@@ -7,6 +7,7 @@ evaluation that shares nothing with the verifier's 50-digit search.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from typing import Callable
@@ -117,7 +118,8 @@ MUTATIONS: dict[str, Callable[[sp.Basic], sp.Basic | None]] = {
 }
 
 
-def changes_value(original: sp.Basic, mutated: sp.Basic, assumptions, seed: int = 0) -> bool:
+@functools.lru_cache(maxsize=None)
+def changes_value(original: sp.Basic, mutated: sp.Basic, assumptions: tuple, seed: int = 0) -> bool:
     """True when the two expressions differ at some random admissible point (double precision).
 
     Shapes that differ count as a change.  Expressions that cannot be evaluated count as no
