@@ -75,6 +75,16 @@ class Assumption:
     def describe(self) -> str:
         raise NotImplementedError
 
+    # Equal when they say the same thing of the same symbols (an Interval's bounds included).
+    def _key(self) -> tuple:
+        return (type(self), self.symbols, self.describe())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Assumption) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
     def at(self, sizes: Mapping[sp.Symbol, int]) -> tuple[sp.Basic, ...]:
         """The assumption's symbols with concrete sizes substituted."""
         return tuple(s.subs(sizes) if sizes else s for s in self.symbols)

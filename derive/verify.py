@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import itertools
 import random
@@ -35,7 +36,7 @@ from .functions import to_elementary
 from .ops import Elementwise, Softmax
 from .timelimit import TimeLimitExceeded, time_limit
 
-__all__ = ["Verdict", "StepResult", "verify_claim", "PROOF_METHODS", "DIGITS", "N_POINTS"]
+__all__ = ["Verdict", "StepResult", "verify_claim", "clear_cache", "PROOF_METHODS", "DIGITS", "N_POINTS"]
 
 DIGITS = 50          # working precision of the numeric search
 N_POINTS = 24        # random points per instance
@@ -356,6 +357,10 @@ def _limit_variable(claim: Relational) -> sp.Symbol | None:
     return next(iter(limits)).args[1] if limits else None
 
 
+_MEMO: dict[tuple, StepResult] = {}
+_MEMO_LIMIT = 4096
+
+
 def verify_claim(
     claim: Relational,
     assumptions: Iterable[Assumption] = (),
@@ -367,7 +372,9 @@ def verify_claim(
     """Verify ``claim`` (an ``Eq``, or a sign such as ``Gt(e, 0)``) under ``assumptions``.
 
     Returns a ``StepResult`` whose verdict is ``proved``, ``refuted`` (with a counterexample
-    found at 50 digits) or ``undecided`` (with how many points agreed).
+    found at 50 digits) or ``undecided`` (with how many points agreed).  The outcome is a
+    function of the arguments alone (the search is seeded), so a process remembers it: the
+    reports, the checker and the tests ask for the same claims again.
     """
     if not isinstance(claim, _RELATIONS):
         raise TypeError(f"a claim must be Eq, Gt, Ge, Lt or Le, got {type(claim).__name__}: {claim}")
@@ -376,6 +383,22 @@ def verify_claim(
     unknown = [m for m in methods if m not in PROOF_METHODS]
     if unknown:
         raise ValueError(f"unknown proof method(s) {unknown}; known: {sorted(PROOF_METHODS)}")
+    key = (claim, assumptions, tuple(methods), seed,
+           None if sizes is None else tuple(tuple(sorted(c.items(), key=str)) for c in sizes))
+    if key not in _MEMO:
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        _MEMO[key] = _verify(claim, assumptions, methods, seed, sizes)
+    return dataclasses.replace(_MEMO[key], notes=list(_MEMO[key].notes))
+
+
+def clear_cache() -> None:
+    """Forget remembered outcomes (to time a verification, or to test reproducibility)."""
+    _MEMO.clear()
+
+
+def _verify(claim: Relational, assumptions: tuple[Assumption, ...], methods: list[str], seed: int,
+            sizes: Sequence[dict] | None) -> StepResult:
     start = time.perf_counter()
     # f(a) = f(b) follows from a = b, which is often far smaller (σ of two forms of a logit,
     # a limit of two forms of a function).  If that fails, f(a) = f(b) may still hold: go on.
