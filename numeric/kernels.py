@@ -33,7 +33,8 @@ __all__ = ["BinaryKernels", "binary_kernels"]
 class BinaryKernels:
     """ℓ, ℓ′ = ∂ℓ/∂z and ℓ″ = ∂²ℓ/∂z² of a binary loss in the logit z, as NumPy functions.
 
-    ``loss(z, y)``, ``dloss(z, y)`` and ``d2loss(z, y)`` take arrays of logits and labels;
+    ``loss(z, y)``, ``dloss(z, y)`` and ``d2loss(z, y)`` take arrays of logits and labels
+    (``dloss_d2loss`` returns the last two at once, sharing σ(z) and σ(−z));
     ``fused`` evaluates Σℓ and the gradient through X in one pass (see ``numeric.fused``).
     """
 
@@ -43,11 +44,15 @@ class BinaryKernels:
     loss: Callable = field(init=False, repr=False)
     dloss: Callable = field(init=False, repr=False)
     d2loss: Callable = field(init=False, repr=False)
+    dloss_d2loss: Callable = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("loss", "dloss", "d2loss"):
             expr = self.stable(name)
             object.__setattr__(self, name, lambdify_numpy((z, y), expr))
+        # Newton needs ℓ′ and ℓ″ together: one function, so that cse computes σ(z) and σ(−z) once.
+        object.__setattr__(self, "dloss_d2loss",
+                           lambdify_numpy((z, y), [self.stable("dloss"), self.stable("d2loss")]))
 
     def stable(self, name: str) -> sp.Expr:
         """The expression printed for ``name`` ('loss', 'dloss' or 'd2loss'): its stable form."""

@@ -123,7 +123,16 @@ class BinaryObjective:
             return total, margin
         parts = self._map(part)
         self.last_margin = min(p[1] for p in parts)
-        return sum(p[0] for p in parts) / self.n + self._penalty(w)
+        value = sum(p[0] for p in parts) / self.n + self._penalty(w)
+        # Newton's line search evaluates J where the next Hessian is needed: remember it.
+        self._last_value = (theta.copy(), value, self.last_margin)
+        return value
+
+    def _remembered_value(self, theta: Array) -> tuple[float, float] | None:
+        last = getattr(self, "_last_value", None)
+        if last is not None and np.array_equal(last[0], theta):
+            return last[1], last[2]
+        return None
 
     def value_gradient(self, theta: Array) -> tuple[float, Array]:
         """(J(θ), ∇J(θ)) in one pass over X (the fused, threaded kernel)."""
@@ -146,41 +155,47 @@ class BinaryObjective:
         return grad
 
     def value_gradient_hessian(self, theta: Array) -> tuple[float, Array, Array]:
-        """(J, ∇J, ∇²J) at θ, in one pass over X: per block, z, ℓ, ℓ′, ℓ″, then
-        Xᵀℓ′ and (√ℓ″ ∘ X)ᵀ(√ℓ″ ∘ X) = XᵀDX, which NumPy hands to BLAS syrk."""
+        """(J, ∇J, ∇²J) at θ, in one pass over X.  Per block: z, ℓ′ and ℓ″ (and ℓ, unless J
+        at θ is remembered), Xᵀℓ′, and AᵀA for A = √ℓ″ ∘ [X, 1], which is the whole Hessian
+        block [XᵀDX, XᵀD1; 1ᵀDX, 1ᵀD1] in one product that NumPy hands to BLAS syrk."""
         w, b = self.split(theta)
         d = self.d
+        remembered = self._remembered_value(theta)
 
         def part(start: int, stop: int):
             total, margin = 0.0, np.inf
-            gram, cross, grad = np.zeros((d, d)), np.zeros(d), np.zeros(d + 1)
-            hsum = 0.0
+            hess = np.zeros((d + 1, d + 1))
+            grad = np.zeros(d + 1)
+            buffer = None
             for lo, hi in _blocks(start, stop, d):
                 Xb, yb = self.X[lo:hi], self.y[lo:hi]
                 z = Xb @ w + b
-                total += float(np.sum(self.kernels.loss(z, yb)))
-                margin = min(margin, float(np.min((2.0 * yb - 1.0) * z)))
-                r = self.kernels.dloss(z, yb)
-                h = self.kernels.d2loss(z, yb)
-                grad[:-1] += r @ Xb
-                grad[-1] += r.sum()
-                weighted = Xb * np.sqrt(h)[:, None]
-                gram += weighted.T @ weighted
-                cross += h @ Xb
-                hsum += float(h.sum())
-            return total, margin, grad, gram, cross, hsum
+                if remembered is None:
+                    total += float(np.sum(self.kernels.loss(z, yb)))
+                    margin = min(margin, float(np.min((2.0 * yb - 1.0) * z)))
+                r, h = self.kernels.dloss_d2loss(z, yb)
+                grad[:d] += r @ Xb
+                grad[d] += r.sum()
+                if buffer is None:
+                    buffer = np.empty((hi - lo, d + 1))
+                A = buffer[:hi - lo]
+                root = np.sqrt(h)
+                np.multiply(Xb, root[:, None], out=A[:, :d])
+                A[:, d] = root
+                hess += A.T @ A
+            return total, margin, grad, hess
 
         parts = self._map(part)
         n = self.n
-        self.last_margin = min(p[1] for p in parts)
-        value = sum(p[0] for p in parts) / n + self._penalty(w)
+        if remembered is None:
+            self.last_margin = min(p[1] for p in parts)
+            value = sum(p[0] for p in parts) / n + self._penalty(w)
+        else:
+            value, self.last_margin = remembered
         grad = sum(p[2] for p in parts) / n
         grad[:-1] += self.l2 * w
-        hess = np.empty((d + 1, d + 1))
-        hess[:d, :d] = sum(p[3] for p in parts) / n
+        hess = sum(p[3] for p in parts) / n
         hess[np.arange(d), np.arange(d)] += self.l2
-        hess[:d, d] = hess[d, :d] = sum(p[4] for p in parts) / n
-        hess[d, d] = sum(p[5] for p in parts) / n
         return value, grad, hess
 
     def hessp(self, theta: Array, v: Array) -> Array:
@@ -262,7 +277,7 @@ class MultinomialObjective:
         def part(start: int, stop: int):
             total, margin = 0.0, np.inf
             P = np.zeros((self.K, self.d + 1)) if with_gradient else None
-            for lo, hi in _blocks(start, stop, self.d, self.K):
+            for lo, hi in _blocks(start, stop, self.d):
                 Xb = self.X[lo:hi]
                 A = Xb @ W.T + b
                 if watch:

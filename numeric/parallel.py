@@ -25,10 +25,14 @@ T = TypeVar("T")
 _MIN_ENTRIES_PER_THREAD = 1_000_000
 
 
+@lru_cache(maxsize=1)
+def _cores() -> int:
+    return os.cpu_count() or 1
+
+
 def n_threads_for(n: int, d: int) -> int:
     """Threads worth using for an n×d pass: one per core, each with enough rows to pay off."""
-    cores = os.cpu_count() or 1
-    return int(max(1, min(cores, (n * max(d, 1)) // _MIN_ENTRIES_PER_THREAD)))
+    return int(max(1, min(_cores(), (n * max(d, 1)) // _MIN_ENTRIES_PER_THREAD)))
 
 
 def row_ranges(n: int, parts: int) -> list[tuple[int, int]]:
