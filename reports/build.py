@@ -25,6 +25,9 @@ TEX_PACKAGES = ("texlive-latex-base", "texlive-latex-recommended", "texlive-font
 HOW_TO_GET_TEX = ("install TeX Live to get the PDF (`make tex`, or `apt-get install --no-install-recommends "
                   + " ".join(TEX_PACKAGES) + "`), then run `latexmk -pdf FILE.tex`")
 
+#: Where latexmk keeps its auxiliary files, beside the .tex.
+AUX_DIR = ".build"
+
 #: Seconds after which one latexmk run is abandoned (a healthy report takes a few).
 TIMEOUT = 180
 
@@ -77,8 +80,10 @@ def build_pdf(tex: Path | str) -> Path:
         raise FileNotFoundError(f"no such LaTeX file: {tex}")
     if not tex_available():
         raise TexMissing("latexmk/pdflatex not found: " + HOW_TO_GET_TEX)
+    # Auxiliary files (.aux, .log, ...) go to a hidden folder, so the output folder holds only
+    # what a reader wants: the .tex, the .pdf and the figures.
     cmd = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
-           "-silent", tex.name]
+           "-silent", "-emulate-aux-dir", f"-auxdir={AUX_DIR}", tex.name]
     env = {**os.environ, "max_print_line": "1000"}  # one log line per message, not wrapped at 79
     try:
         proc = subprocess.run(cmd, cwd=tex.parent, capture_output=True, text=True, timeout=TIMEOUT, env=env)
@@ -86,7 +91,7 @@ def build_pdf(tex: Path | str) -> Path:
         raise LatexError(f"{tex.name}: latexmk took longer than {TIMEOUT} s and was stopped") from None
     pdf = tex.with_suffix(".pdf")
     if proc.returncode != 0 or not pdf.is_file():
-        log_path = tex.with_suffix(".log")
+        log_path = tex.parent / AUX_DIR / tex.with_suffix(".log").name
         log = log_path.read_text(errors="replace") if log_path.is_file() else proc.stdout + proc.stderr
         lines = relevant_log_lines(log) or [line for line in (proc.stdout + proc.stderr).splitlines() if line][-6:]
         raise LatexError(f"LaTeX failed on {tex.name} (full log: {log_path}):\n" + "\n".join(lines))

@@ -15,7 +15,7 @@ from derive import REGISTRY
 from derive.assumptions import Real
 from derive.functions import sigmoid
 from derive.step import Derivation, chain
-from reports.build import LatexError, build_pdf
+from reports.build import AUX_DIR, LatexError, build_pdf
 from reports.figures import FIGURES
 from reports.numeric_report import numeric_available
 from reports.pipeline import NOTES_NAME, build, write_reports
@@ -102,7 +102,7 @@ def test_figures_are_embedded_as_vector_graphics(built):
 
 def test_nothing_runs_into_the_margin(built):
     for name in NAMES + [NOTES_NAME]:
-        log = (built["dir"] / f"{name}.log").read_text(errors="replace")
+        log = (built["dir"] / AUX_DIR / f"{name}.log").read_text(errors="replace")
         overfull = [float(m) for m in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
         assert all(width < 1.0 for width in overfull), (name, overfull)
 
