@@ -8,7 +8,8 @@ NumPy evaluates this as two BLAS passes, z = Xw then Xᵀℓ′, and so reads X 
 here reads each row once: it forms z_i, and adds ℓ′(z_{i−1}) x_{i−1} for the row before
 (still in the L1 cache) while σ of this row is being computed, so neither waits for the
 other.  Rows are split into contiguous ranges, one per thread; the compiled loop releases
-the GIL, and it calls no BLAS, so nothing else competes for the cores.
+the GIL, and it calls no BLAS, so nothing else competes for the cores.  (As in
+``numeric.parallel``, there are a few more ranges than threads, for balance on a busy machine.)
 
 ℓ and ℓ′ are not written here: they are the kernels generated from the derivations
 (``numeric.kernels``), compiled from their scalar form.
@@ -23,7 +24,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from .parallel import n_threads_for, pool, row_ranges
+from .parallel import RANGES_PER_THREAD, n_threads_for, pool, row_ranges
 
 __all__ = ["sigmoid", "softplus", "SCALAR_FUNCTIONS", "FusedPass"]
 
@@ -110,9 +111,10 @@ class FusedPass:
             g = np.zeros(d)
             loss, r, margin = self._rows(X, y, w, b, 0, n, g, with_loss)
             return loss, g, r, margin
-        grads = np.zeros((threads, d))
+        ranges = row_ranges(n, threads * RANGES_PER_THREAD)
+        grads = np.zeros((len(ranges), d))
         futures = [pool(threads).submit(self._rows, X, y, w, b, lo, hi, grads[t], with_loss)
-                   for t, (lo, hi) in enumerate(row_ranges(n, threads))]
+                   for t, (lo, hi) in enumerate(ranges)]
         parts = [f.result() for f in futures]
         return (math.fsum(p[0] for p in parts), grads.sum(axis=0),
                 math.fsum(p[1] for p in parts), min(p[2] for p in parts))

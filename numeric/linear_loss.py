@@ -1,8 +1,8 @@
 """Objectives of linear models: the pointwise loss pushed through X by the chain rule.
 
-Shapes, fixed once: X is (n, d), C-contiguous float64 and never copied (every pass walks
-it in row blocks, one contiguous range of rows per core: ``numeric.parallel``); coefficients w are
-(d,) for two classes and W is (K, d) for K classes; the intercept is b (a float) or (K,).
+Shapes, fixed once: X is (n, d), C-contiguous float64 and never copied: every pass walks it
+in row blocks, one contiguous range of rows per core (``numeric.parallel``).  Coefficients w
+are (d,) for two classes and W is (K, d) for K classes; the intercept is b (a float) or (K,).
 Parameters are packed into one flat vector θ for the solvers: (w, b) for two classes, and
 row k = (W_k, b_k) of a (K, d + 1) array, flattened, for K classes.  The intercept is never
 penalised and never appended to X as a column (that would copy X).
@@ -37,9 +37,10 @@ __all__ = ["BinaryObjective", "MultinomialObjective", "softmax_loss", "softmax_d
 
 Array = NDArray[np.float64]
 
-#: Each thread walks its rows in blocks of about this many bytes of X: the block's temporaries
-#: (logits, a weighted copy for the Hessian) stay in cache and never grow with n.
-_BLOCK_BYTES = 1 << 21
+#: Each thread walks its rows in blocks of about this many bytes of X (a core's L2 cache here):
+#: a block read by one product is still in cache for the next, and the temporaries (logits, a
+#: weighted copy for the Hessian) never grow with n.
+_BLOCK_BYTES = 1 << 20
 
 
 def _blocks(start: int, stop: int, d: int, width: int = 1):
