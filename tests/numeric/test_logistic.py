@@ -11,9 +11,16 @@ from numpy.testing import assert_allclose
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 
+from derive.derivations.sgd_update import UPDATE
+from derive.symbols import d as D_SYM
+from derive.symbols import eps as EPS_SYM
+from derive.symbols import theta0 as THETA0_SYM
+from derive.symbols import y as Y_SYM
 from numeric import ConvergenceWarning, LogisticRegression, SeparableDataWarning
+from numeric.linear_loss import BinaryObjective
+from numeric.solvers import sgd
 
-from .conftest import binary_objective, fit_quietly, standardised
+from .conftest import binary_objective, evaluate_constant, fit_quietly, standardised
 
 
 @pytest.mark.parametrize("C", [1.0, 100.0])
@@ -163,3 +170,15 @@ def test_fit_reports_progress_to_a_callback() -> None:
     assert [it for it, _ in seen] == list(range(1, model.n_iter_ + 1))
     values = [v for _, v in seen]
     assert values == sorted(values, reverse=True) and values[-1] == pytest.approx(model.loss_)
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_one_sgd_step_is_the_lectures_update(label: int) -> None:
+    """One example, one step, no averaging: θ ← θ − ε(σ(θᵀx + θ₀) − y)x (sgd-update's UPDATE)."""
+    x = np.array([0.5, -1.2, 2.0])
+    theta0 = np.array([0.3, 0.1, -0.4, 0.25])  # (θ, θ₀)
+    objective = BinaryObjective(x[None, :], np.array([float(label)]))
+    result = sgd(objective, theta0, max_iter=1, learning_rate=0.7, batch_size=1, averaging=False)
+    want = evaluate_constant(UPDATE, {D_SYM: 3}, {"theta": theta0[:3, None], "x": x[:, None]},
+                             {THETA0_SYM: theta0[3], Y_SYM: label, EPS_SYM: 0.7})
+    assert_allclose(result.theta[:3], want.ravel(), rtol=1e-14)
