@@ -168,7 +168,7 @@ def _print_report(args: argparse.Namespace, table, model, result: dict) -> None:
     n, d = table.X.shape
     print(f"{type(model).__name__} on {args.data}: {n} examples, {d} features, "
           f"target {args.target!r} with classes {result['classes']}")
-    width = max(len(f) for f in table.features)
+    width = max(len(f) for f in (*table.features, "(intercept)"))
     if hasattr(model, "coefs_"):
         for name, value in (("W1", model.coefs_[0]), ("b1", model.intercepts_[0]),
                             ("W2", model.coefs_[1]), ("b2", model.intercepts_[1])):
