@@ -29,7 +29,7 @@ from .codegen import lambdify_numpy, lambdify_scalar, stable_form
 __all__ = ["BinaryKernels", "binary_kernels"]
 
 
-@dataclass(frozen=True)
+@dataclass
 class BinaryKernels:
     """ℓ, ℓ′ = ∂ℓ/∂z and ℓ″ = ∂²ℓ/∂z² of a binary loss in the logit z, as NumPy functions.
 
@@ -47,12 +47,11 @@ class BinaryKernels:
     dloss_d2loss: Callable = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        for name in ("loss", "dloss", "d2loss"):
-            expr = self.stable(name)
-            object.__setattr__(self, name, lambdify_numpy((z, y), expr))
+        self.loss = lambdify_numpy((z, y), self.stable("loss"))
+        self.dloss = lambdify_numpy((z, y), self.stable("dloss"))
+        self.d2loss = lambdify_numpy((z, y), self.stable("d2loss"))
         # Newton needs ℓ′ and ℓ″ together: one function, so that cse computes σ(z) and σ(−z) once.
-        object.__setattr__(self, "dloss_d2loss",
-                           lambdify_numpy((z, y), [self.stable("dloss"), self.stable("d2loss")]))
+        self.dloss_d2loss = lambdify_numpy((z, y), [self.stable("dloss"), self.stable("d2loss")])
 
     def stable(self, name: str) -> sp.Expr:
         """The expression printed for ``name`` ('loss', 'dloss' or 'd2loss'): its stable form."""
