@@ -8,15 +8,19 @@ TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-fonts-recom
 .PHONY: demo test venv tex bench clean
 
 demo: venv tex
+	@echo "== 1. Every result of the lecture, derived step by step; every step machine-checked"
 	$(BIN)/derive verify --all
+	@echo; echo "== 2. Grading a class's answers (examples/submissions.csv)"
 	$(BIN)/derive grade examples/submissions.csv
+	@echo; echo "== 3. Training with the derived gradients, generative against discriminative"
 	$(BIN)/derive train logistic --data examples/gaussian_classes.csv --target label
 	$(BIN)/python -m numeric.demo --data examples/gaussian_classes.csv --target label
-	@$(BIN)/python -m derive.tour
+	@echo; echo "== 4. The lecture notes and handouts as PDF"
 	@$(BIN)/derive report --all > /dev/null; status=$$?; \
 	  if [ $$status -eq 0 ]; then echo "Lecture notes: $(CURDIR)/reports/out/lecture-notes.pdf"; \
 	  elif [ $$status -eq 3 ]; then echo "Lecture notes (no TeX here, LaTeX only): $(CURDIR)/reports/out/lecture-notes.tex"; \
 	  else exit $$status; fi
+	@$(BIN)/python -m derive.tour
 
 test: venv tex
 	$(BIN)/python -m pytest -q

@@ -461,7 +461,7 @@ def _verify(claim: Relational, assumptions: tuple[Assumption, ...], methods: lis
                               residual=residual, seconds=time.perf_counter() - start, points=points)
         used.append(method)
     scope = _scope(choices)
-    how = ", ".join(dict.fromkeys(used))
+    how = _summarise(used)
     return StepResult(Verdict.PROVED, how + scope, residual=residual, seconds=time.perf_counter() - start,
                       points=points)
 
@@ -492,6 +492,16 @@ def _unlimit(expr: sp.Basic) -> sp.Basic:
     if not expr.has(sp.Limit):
         return expr
     return expr.replace(lambda e: isinstance(e, sp.Limit), lambda e: e.args[0])
+
+
+def _summarise(methods: list[str]) -> str:
+    """One phrase for the methods used at each size: each method once, and the most cases."""
+    cases = [int(m.rsplit("(", 1)[1].rstrip(")")) for m in methods if ", by cases (" in m]
+    names = dict.fromkeys(m.split(", by cases (")[0] for m in methods)
+    how = ", ".join(names)
+    if cases:
+        how += f", by cases ({min(cases)}" + (f" to {max(cases)})" if max(cases) != min(cases) else ")")
+    return how
 
 
 def _prove_instance(diff, rel, assumptions, instance: Instance, methods) -> str | None:
