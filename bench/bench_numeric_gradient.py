@@ -68,6 +68,9 @@ def main() -> None:
     times: dict[str, list[float]] = {name: [] for name in candidates}
     for _ in range(args.repeat):
         for name, fn in candidates.items():
+            # OpenBLAS's worker threads keep spinning for a while after a product (about
+            # 0.1 s); let them settle so that no candidate pays for the one before it.
+            time.sleep(0.25)
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)

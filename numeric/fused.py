@@ -112,9 +112,12 @@ class FusedPass:
             loss, r, margin = self._rows(X, y, w, b, 0, n, g, with_loss)
             return loss, g, r, margin
         ranges = row_ranges(n, threads * RANGES_PER_THREAD)
-        grads = np.zeros((len(ranges), d))
-        futures = [pool(threads).submit(self._rows, X, y, w, b, lo, hi, grads[t], with_loss)
+        # One accumulator per range, at least a cache line (8 doubles) apart: threads that wrote
+        # into neighbouring rows sharing a line would stall on each other at every row of X.
+        stride = -(-d // 8) * 8 + 8
+        grads = np.zeros((len(ranges), stride))
+        futures = [pool(threads).submit(self._rows, X, y, w, b, lo, hi, grads[t, :d], with_loss)
                    for t, (lo, hi) in enumerate(ranges)]
         parts = [f.result() for f in futures]
-        return (math.fsum(p[0] for p in parts), grads.sum(axis=0),
+        return (math.fsum(p[0] for p in parts), grads[:, :d].sum(axis=0),
                 math.fsum(p[1] for p in parts), min(p[2] for p in parts))
