@@ -60,12 +60,14 @@ def softmax_loss(A: Array, Y: Array) -> Array:
     return stable.logsumexp(A, axis=1) - np.einsum("ik,ik->i", Y, A)
 
 
-def softmax_loss_dloss(A: Array, Y: Array) -> tuple[Array, Array]:
-    """(softmax_loss(A, Y), softmax_dloss(A, Y)) sharing one exponential of A − max."""
-    m = np.max(A, axis=1, keepdims=True)
+def softmax_loss_dloss(A: Array, Y: Array, axis: int = 1) -> tuple[Array, Array]:
+    """(softmax_loss(A, Y), softmax_dloss(A, Y)) sharing one exponential of A − max, with the
+    classes along ``axis`` (1: a row per example; 0: a column per example, which NumPy
+    reduces faster when there are few classes)."""
+    m = np.max(A, axis=axis, keepdims=True)
     E = np.exp(A - m)
-    total = np.sum(E, axis=1, keepdims=True)
-    loss = (m + np.log(total))[:, 0] - np.einsum("ik,ik->i", Y, A)
+    total = np.sum(E, axis=axis, keepdims=True)
+    loss = np.squeeze(m + np.log(total), axis=axis) - np.sum(Y * A, axis=axis)
     E /= total
     E -= Y
     return loss, E
@@ -243,6 +245,7 @@ class MultinomialObjective:
         self.K = self.Y.shape[1]
         self.last_margin = -np.inf
         self._labels = np.argmax(self.Y, axis=1)
+        self._Yt = np.ascontiguousarray(self.Y.T)  # a column per example, as the passes use it
 
     @property
     def n_params(self) -> int:
@@ -263,12 +266,13 @@ class MultinomialObjective:
         W, b = self.split(theta)
         return self.X @ W.T + b
 
-    def _margin(self, A: Array, labels: NDArray[np.intp]) -> float:
-        """min_i (a_{i,y_i} − max_{k≠y_i} a_ik): positive when every row's own class leads."""
-        rows = np.arange(len(A))
-        others = A.copy()
-        others[rows, labels] = -np.inf
-        return float(np.min(A[rows, labels] - others.max(axis=1)))
+    def _margin(self, At: Array, labels: NDArray[np.intp]) -> float:
+        """min_i (a_{i,y_i} − max_{k≠y_i} a_ik) for logits At (K, n_b): positive when every
+        example's own class leads."""
+        columns = np.arange(At.shape[1])
+        others = At.copy()
+        others[labels, columns] = -np.inf
+        return float(np.min(At[labels, columns] - others.max(axis=0)))
 
     def _pass(self, theta: Array, with_gradient: bool) -> tuple[float, Array | None]:
         W, b = self.split(theta)
@@ -280,15 +284,15 @@ class MultinomialObjective:
             P = np.zeros((self.K, self.d + 1)) if with_gradient else None
             for lo, hi in _blocks(start, stop, self.d):
                 Xb = self.X[lo:hi]
-                A = Xb @ W.T + b
+                # Logits with a column per example: (K, n_b).
+                At = W @ Xb.T
+                At += b[:, None]
                 if watch:
-                    margin = min(margin, self._margin(A, self._labels[lo:hi]))
+                    margin = min(margin, self._margin(At, self._labels[lo:hi]))
+                loss, Gt = softmax_loss_dloss(At, self._Yt[:, lo:hi], axis=0)
                 if with_gradient:
-                    loss, G = softmax_loss_dloss(A, self.Y[lo:hi])
-                    P[:, :-1] += G.T @ Xb
-                    P[:, -1] += G.sum(axis=0)
-                else:
-                    loss = softmax_loss(A, self.Y[lo:hi])
+                    P[:, :-1] += Gt @ Xb
+                    P[:, -1] += Gt.sum(axis=1)
                 total += float(loss.sum())
             return total, margin, P
 

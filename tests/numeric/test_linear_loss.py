@@ -237,3 +237,12 @@ def test_hessian_operator_is_the_hessian(rng: np.random.Generator, l2: float) ->
     assert_allclose(op.diagonal, np.diag(hess), rtol=1e-12, atol=1e-15)
     for v in rng.standard_normal((3, obj.n_params)):
         assert_allclose(op.matvec(v), hess @ v, rtol=1e-11, atol=1e-14)
+
+
+def test_shared_softmax_pass_gives_the_same_with_classes_along_columns(rng: np.random.Generator) -> None:
+    A = rng.normal(0, 20, (30, 5))
+    Y = np.eye(5)[rng.integers(0, 5, 30)]
+    rows = linear_loss.softmax_loss_dloss(A, Y)
+    columns = linear_loss.softmax_loss_dloss(A.T.copy(), Y.T.copy(), axis=0)
+    assert_allclose(columns[0], rows[0], rtol=1e-14, atol=1e-14)
+    assert_allclose(columns[1], rows[1].T, rtol=1e-14, atol=1e-300)
