@@ -254,14 +254,22 @@ def size_choices(dims: Iterable[sp.Symbol]) -> list[dict[sp.Symbol, int]]:
     """The concrete sizes at which to check a claim with these dimension symbols.
 
     One dimension: each of its sizes.  Several: rotate through the sizes so that every size
-    of every dimension appears and the dimensions differ from one another where they can
-    (so a transpose cannot hide behind a square matrix).
+    of every dimension appears, every other dimension running through its sizes backwards,
+    so that the dimensions differ from one another (a transpose cannot hide behind a square
+    d×K matrix) and the largest sizes never meet (which keeps the checks fast).
     """
     dims = sorted(dims, key=sp.default_sort_key)
     if not dims:
         return [{}]
     longest = max(len(DIMENSION_SIZES[d]) for d in dims)
-    return [{d: DIMENSION_SIZES[d][(i + j) % len(DIMENSION_SIZES[d])] for j, d in enumerate(dims)} for i in range(longest)]
+    choices = []
+    for i in range(longest):
+        choice = {}
+        for j, d in enumerate(dims):
+            sizes = DIMENSION_SIZES[d] if j % 2 == 0 else DIMENSION_SIZES[d][::-1]
+            choice[d] = sizes[(i + j) % len(sizes)]
+        choices.append(choice)
+    return choices
 
 
 @dataclass(frozen=True)
