@@ -429,18 +429,25 @@ def _lda_softmax_parts() -> tuple[sp.Basic, sp.Basic, sp.Basic, sp.Basic]:
     return theta_k, theta0_k, MU_K, PI_K
 
 
-def _lda_softmax_theta() -> Target:
-    key, _, mu_k, pi_k = _lda_softmax_parts()
-    return Target(
-        "lda-softmax-theta", "θ_k for K-class LDA (Gaussian classes with means μ_k, shared covariance Σ, "
-                             "priors π_k), where P(k | x) = softmax(a)_k and a_k = θ_kᵀx + θ_{0,k}",
-        key, "lda_softmax.THETA_K",
+def _lda_softmax_declarations(mu_k: sp.Basic, pi_k: sp.Basic) -> dict:
+    """What both K-class LDA targets declare: μ_k, Σ (read through Σ⁻¹ = P) and π_k."""
+    return dict(
         symbols=(_decl(mu_k, "the mean of class k, a d-vector"),
                  _decl(SYM.Sigma, "the shared covariance, d×d, symmetric positive-definite"),
                  _decl(pi_k, "the prior of class k")),
         bindings=(_precision_binding(),), hidden=(SYM.P,),
         assumptions=(SymmetricPositiveDefinite(SYM.Sigma), SymmetricPositiveDefinite(SYM.P),
                      Probability(pi_k), Real(mu_k)),
+    )
+
+
+def _lda_softmax_theta() -> Target:
+    key, _, mu_k, pi_k = _lda_softmax_parts()
+    return Target(
+        "lda-softmax-theta", "θ_k for K-class LDA (Gaussian classes with means μ_k, shared covariance Σ, "
+                             "priors π_k), where P(k | x) = softmax(a)_k and a_k = θ_kᵀx + θ_{0,k}",
+        key, "lda_softmax.THETA_K",
+        **_lda_softmax_declarations(mu_k, pi_k),
         mistakes=(
             Mistake("sigma-not-inverse", key.xreplace({SYM.P: SYM.Sigma}), _SIGMA_NOT_INVERSE, 0.25),
             Mistake("missing-precision", mu_k, "the precision Σ⁻¹ is missing: θ_k = Σ⁻¹μ_k", 0.25),
@@ -455,12 +462,7 @@ def _lda_softmax_theta0() -> Target:
         "lda-softmax-theta0", "θ_{0,k} for K-class LDA (means μ_k, shared covariance Σ, priors π_k), where "
                               "a_k = θ_kᵀx + θ_{0,k}; a term that is the same for every class k may be added",
         key, "lda_softmax.THETA0_K",
-        symbols=(_decl(mu_k, "the mean of class k, a d-vector"),
-                 _decl(SYM.Sigma, "the shared covariance, d×d, symmetric positive-definite"),
-                 _decl(pi_k, "the prior of class k")),
-        bindings=(_precision_binding(),), hidden=(SYM.P,),
-        assumptions=(SymmetricPositiveDefinite(SYM.Sigma), SymmetricPositiveDefinite(SYM.P),
-                     Probability(pi_k), Real(mu_k)),
+        **_lda_softmax_declarations(mu_k, pi_k),
         modulo=(mu_k, pi_k),
         mistakes=(
             Mistake("missing-prior", quadratic, "the prior term log π_k is missing: the priors shift the "

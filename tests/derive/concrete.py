@@ -13,24 +13,13 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from derive.functions import to_elementary
+from .values import value
 
 
 def at(expr: sp.Basic, sizes: Mapping[sp.Symbol, int], values: Mapping[sp.Basic, object]) -> float | np.ndarray:
-    """``expr`` with every size and symbol replaced by the given numbers."""
-    concrete = expr.subs(sizes) if sizes else expr
-    replacements = {}
-    for sym, val in values.items():
-        if isinstance(sym, sp.MatrixSymbol):
-            sym = sym.subs(sizes) if sizes else sym
-            replacements[sym] = sp.ImmutableMatrix(np.asarray(val, dtype=float).reshape(sym.shape))
-        else:
-            replacements[sym] = sp.Float(float(val), 30)
-    out = to_elementary(concrete.xreplace(replacements)).doit()
-    if getattr(out, "is_Matrix", False) or isinstance(out, sp.MatrixExpr):
-        array = np.array(sp.ImmutableMatrix(out).evalf(30).tolist(), dtype=float)
-        return array[:, 0] if array.shape[1] == 1 else array
-    return float(sp.N(out, 30))
+    """``expr`` with every size and symbol replaced by the given numbers (columns as 1-D arrays)."""
+    out = value(expr, sizes, values)
+    return out[:, 0] if isinstance(out, np.ndarray) and out.shape[1] == 1 else out
 
 
 def central_difference(f, point: np.ndarray, step: float = 1e-6) -> np.ndarray:
