@@ -9,6 +9,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from .numbers import to_sympy
 __all__ = ["UnitVector"]
 
 
@@ -16,7 +17,7 @@ class UnitVector(MatrixExpr):
     """e_k ∈ R^n: 1 in row k (counting from 1), 0 elsewhere."""
 
     def __new__(cls, n: sp.Basic, k: int | sp.Integer):
-        n, k = sp.sympify(n), sp.sympify(k)
+        n, k = to_sympy(n), to_sympy(k)
         if not k.is_Integer or k < 1:
             raise ValueError(f"UnitVector's index must be a positive integer, got {k}")
         if n.is_Integer and k > n:

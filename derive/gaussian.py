@@ -14,6 +14,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from .numbers import to_sympy
 from .ops import Dot, explicit, is_concrete
 from .symbols import Sigma
 
@@ -87,7 +88,7 @@ DET_SIGMA = _CovarianceDeterminant()
 
 def normaliser(d: sp.Basic) -> sp.Expr:
     """Z = (2π)^{d/2}|Σ|^{1/2}, the Gaussian normaliser: 𝒩 = exp(−½(x − μ)ᵀΣ⁻¹(x − μ))/Z."""
-    return (2 * sp.pi) ** (sp.sympify(d) / 2) * sp.sqrt(DET_SIGMA)
+    return (2 * sp.pi) ** (to_sympy(d) / 2) * sp.sqrt(DET_SIGMA)
 
 
 def _normal_density(x: sp.Basic, mu: sp.Basic, prec: sp.Basic) -> sp.Expr:

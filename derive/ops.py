@@ -15,6 +15,7 @@ from typing import Callable
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from .numbers import to_sympy
 __all__ = ["Dot", "Grad", "Hessian", "Jacobian", "Softmax", "Elementwise", "explicit", "is_concrete"]
 
 
@@ -105,7 +106,7 @@ class Grad(MatrixExpr):
 
     def __new__(cls, f: sp.Expr, v: sp.Basic):
         _check_column(v, "Grad's variable")
-        return MatrixExpr.__new__(cls, sp.sympify(f), v)
+        return MatrixExpr.__new__(cls, to_sympy(f), v)
 
     @property
     def shape(self):
@@ -130,7 +131,7 @@ class Hessian(MatrixExpr):
 
     def __new__(cls, f: sp.Expr, v: sp.Basic):
         _check_column(v, "Hessian's variable")
-        return MatrixExpr.__new__(cls, sp.sympify(f), v)
+        return MatrixExpr.__new__(cls, to_sympy(f), v)
 
     @property
     def shape(self):
@@ -258,7 +259,7 @@ class GradMatrix(MatrixExpr):
 
     def __new__(cls, f: sp.Expr, w: sp.Basic):
         _check_matrix(w, "GradMatrix's variable")
-        return MatrixExpr.__new__(cls, sp.sympify(f), w)
+        return MatrixExpr.__new__(cls, to_sympy(f), w)
 
     @property
     def shape(self):
@@ -291,7 +292,7 @@ class GradAt(MatrixExpr):
         _check_column(at, "GradAt's point")
         if v.shape != at.shape:
             raise ValueError(f"GradAt's point has shape {at.shape}, its variable {v} has {v.shape}")
-        return MatrixExpr.__new__(cls, sp.sympify(f), v, at)
+        return MatrixExpr.__new__(cls, to_sympy(f), v, at)
 
     @property
     def shape(self):

@@ -31,6 +31,7 @@ from sympy.core.relational import Relational
 from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.printing.pycode import MpmathPrinter
 
+from .numbers import to_sympy
 from .assumptions import DIMENSION_SIZES, Assumption, Instance, Real, instantiate, size_choices
 from .functions import to_elementary
 from .ops import Elementwise, Softmax
@@ -350,7 +351,7 @@ def _dimension_symbols(expr: sp.Basic) -> set[sp.Symbol]:
     found = set()
     for m in expr.atoms(sp.MatrixSymbol):
         for n in m.shape:
-            found |= {s for s in sp.sympify(n).free_symbols if s in DIMENSION_SIZES}
+            found |= {s for s in to_sympy(n).free_symbols if s in DIMENSION_SIZES}
     return found | {s for s in expr.free_symbols if s in DIMENSION_SIZES}
 
 
@@ -513,7 +514,7 @@ def _prove_instance(diff, rel, assumptions, instance: Instance, methods) -> str 
         cases = [{**c, **extra} for c in cases for extra in a.cases(instance.entries, instance.sizes)]
     used = []
     for case in cases:
-        e = diff.xreplace({k: sp.sympify(v) for k, v in case.items()}) if case else diff
+        e = diff.xreplace({k: to_sympy(v) for k, v in case.items()}) if case else diff
         for entry in _entries(e):
             m = _prove_zero(entry, methods) if rel is sp.Equality else _prove_sign(entry, rel)
             if m is None:

@@ -20,6 +20,7 @@ from typing import Any, Callable, Sequence
 
 import sympy as sp
 
+from derive.numbers import to_sympy
 from derive.assumptions import DIMENSION_SIZES, size_choices
 from derive.step import Derivation
 from derive.verify import StepResult
@@ -50,7 +51,7 @@ def _cost(derivation: Derivation) -> int:
     for step in derivation.steps:
         size = sp.count_ops(step.claim)
         dims = {s for m in step.claim.atoms(sp.MatrixSymbol) for n in m.shape
-                for s in sp.sympify(n).free_symbols if s in DIMENSION_SIZES}
+                for s in to_sympy(n).free_symbols if s in DIMENSION_SIZES}
         for sizes in size_choices(dims):
             total += size * math.prod(sizes.values())
     return total

@@ -36,6 +36,7 @@ import mpmath
 import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
 
+from ..numbers import to_sympy
 from ..answers.names import INDEX_I, INDEX_J
 from ..functions import to_elementary
 from ..timelimit import TimeLimitExceeded, time_limit
@@ -412,7 +413,7 @@ class Checker:
             return None
         used = []
         for case in cases:
-            sub = {k: sp.sympify(v) for k, v in case.items()}
+            sub = {k: to_sympy(v) for k, v in case.items()}
             m = self._prove_all([e.xreplace(sub) for e in diff], methods, deadline, limit)
             if m is None:
                 return None

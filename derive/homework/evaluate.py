@@ -23,6 +23,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
+from ..numbers import to_sympy
 from ..functions import logsumexp, sigmoid, softplus
 from ..ops import Diag, Dot, Elementwise, Softmax
 
@@ -100,7 +101,7 @@ def shape_of(e: sp.Basic) -> tuple | None:
     """(rows, cols) of a matrix expression, with 1×1 counted as a scalar (None)."""
     if not is_matrix(e):
         return None
-    shape = tuple(sp.sympify(n) for n in e.shape)
+    shape = tuple(to_sympy(n) for n in e.shape)
     return None if shape == (1, 1) else shape
 
 
@@ -439,7 +440,7 @@ class Program:
 def _size(env: Env, n: sp.Basic) -> int:
     if isinstance(n, (int, sp.Integer)):
         return int(n)
-    value = sp.sympify(n).xreplace({s: sp.Integer(env.sizes[s.name]) for s in n.free_symbols if s.name in env.sizes})
+    value = to_sympy(n).xreplace({s: sp.Integer(env.sizes[s.name]) for s in n.free_symbols if s.name in env.sizes})
     if not value.is_Integer:
         raise Unsupported(f"a size {n} that the point does not fix")
     return int(value)
@@ -673,7 +674,7 @@ def _is_big(x: Any) -> bool:
 
 
 def _power_value(B: Backend, x: Any, p: Any) -> Any:
-    p_sym = sp.sympify(p) if B is not NUMERIC else None
+    p_sym = to_sympy(p) if B is not NUMERIC else None
     if B is NUMERIC:
         if mpmath.isint(p) and abs(p) < 10 ** 6:
             return B.power(x, None, int(p))
@@ -686,6 +687,6 @@ def _power_value(B: Backend, x: Any, p: Any) -> Any:
 def compile_expr(expr: sp.Basic) -> Program:
     """Compile ``expr`` once; raise ``Unsupported`` naming the first node it cannot evaluate."""
     c = _Compiler()
-    result = c.compile(sp.sympify(expr) if not isinstance(expr, sp.Basic) else expr)
+    result = c.compile(to_sympy(expr) if not isinstance(expr, sp.Basic) else expr)
     return Program(c.steps, result)
 

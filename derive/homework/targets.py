@@ -23,6 +23,7 @@ from typing import Callable
 
 import sympy as sp
 
+from ..numbers import to_sympy
 from .. import symbols as SYM
 from ..assumptions import (Assumption, Binary, OneHot, Positive, Probability, Real, Simplex,
                            SymmetricPositiveDefinite)
@@ -126,7 +127,7 @@ class Target:
         for s in self.all_symbols():
             if isinstance(s, sp.MatrixSymbol):
                 for n in s.shape:
-                    found |= sp.sympify(n).free_symbols
+                    found |= to_sympy(n).free_symbols
         return found
 
 
