@@ -22,8 +22,10 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _verify_registered(name: str) -> list[StepResult]:
-    return REGISTRY[name].verify()
+def _verify_step(task: tuple[str, int]) -> StepResult:
+    name, index = task
+    (result,) = REGISTRY[name].verify(only=[index])
+    return result
 
 
 def verify_many(derivations: Iterable[Derivation], jobs: int | None = None) -> list[list[StepResult]]:
@@ -39,9 +41,11 @@ def verify_many(derivations: Iterable[Derivation], jobs: int | None = None) -> l
     remote = [d for d in derivations if REGISTRY.get(d.name) is d]
     if jobs == 1 or len(remote) < 2:
         return [d.verify() for d in derivations]
-    # Longest first (by step count) so that the workers finish together.
-    order = sorted(remote, key=lambda d: -len(d.steps))
+    # One task per step: a hundred small tasks keep every worker busy to the end, where one
+    # task per derivation would leave a worker idle while another finishes a long one.
+    tasks = [(d.name, i) for d in remote for i in range(len(d.steps))]
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(remote)), mp_context=ctx) as pool:
-        futures = {d.name: pool.submit(_verify_registered, d.name) for d in order}
-        return [futures[d.name].result() if d.name in futures else d.verify() for d in derivations]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        done = dict(zip(tasks, pool.map(_verify_step, tasks)))
+    return [[done[(d.name, i)] for i in range(len(d.steps))] if (d.name, 0) in done else d.verify()
+            for d in derivations]
