@@ -453,7 +453,7 @@ def lecture_notes(items: Sequence[Section], appendices: Sequence[str] = ()) -> s
     """
     intro = ("\\subsection*{About these notes}\n"
              "These notes derive every result of the lecture \\emph{Logistic Regression \\& Neural Networks} "
-             "(S.\\ Saremi, September 19, 2024) as a chain of small steps. "
+             "as a chain of small steps. "
              "No step was typed by hand: the statements, the steps and their verdicts all come from "
              "the derivations of \\textsf{derive-toolkit}, and the figures are computed from the "
              "derived formulas.\n\n" + _HOW_TO_READ + "\n\n" + overview_table(items)

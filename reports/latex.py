@@ -1,7 +1,7 @@
 """The lecture's notation as a SymPy ``LatexPrinter``: bold vectors, ᵀ, σ(·), Σ⁻¹, θ_{0,k}.
 
 ``latex(expr)`` is the only way the reports turn mathematics into LaTeX.  The printer
-changes SymPy's defaults where the lecture (and Bishop & Bishop) write things differently:
+changes SymPy's defaults where the lecture writes things differently:
 
 * a matrix symbol is bold: ``\\mathbf{x}`` for a Latin name, ``\\boldsymbol{\\theta}`` for a
   Greek one, with its subscript kept upright outside the bold: ``\\boldsymbol{\\mu}_{0}``;
