@@ -8,6 +8,7 @@ composes (by transitivity) into one relation of the theorem in ``statement``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -17,7 +18,7 @@ from sympy.core.relational import Relational
 from .assumptions import Assumption
 from .verify import StepResult, Verdict, verify_claim
 
-__all__ = ["Step", "Derivation", "chain", "compose"]
+__all__ = ["Step", "Derivation", "chain", "compose", "at_sizes"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,11 @@ def chain(start: sp.Basic, *links: tuple, assumptions: Sequence[Assumption] = ()
         steps.append(Step(_relation(rel, current, nxt), why, tuple(assumptions), new_chain=(i == 0)))
         current = nxt
     return steps
+
+
+def at_sizes(sizes: Sequence[dict], steps: Sequence[Step]) -> list[Step]:
+    """The steps, each to be checked at the explicit ``sizes`` instead of the default ones."""
+    return [dataclasses.replace(step, sizes=tuple(sizes)) for step in steps]
 
 
 _STRENGTH = {sp.Equality: 0, sp.GreaterThan: 1, sp.StrictGreaterThan: 2, sp.LessThan: -1, sp.StrictLessThan: -2}

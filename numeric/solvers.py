@@ -169,6 +169,11 @@ def newton(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter:
         _check_finite(value, f"at iteration {it}")
         if callback is not None and callback(it, theta, value):
             return SolverResult(theta, value, it, False, "stopped by callback", True)
+    return _finished(theta, value, grad, max_iter, tol)
+
+
+def _finished(theta: Array, value: float, grad: Array, max_iter: int, tol: float) -> SolverResult:
+    """The result after the last iteration: converged when every |∂J/∂θ_i| ≤ tol."""
     converged = bool(np.max(np.abs(grad)) <= tol)
     return SolverResult(theta, value, max_iter, converged,
                         "gradient below tol" if converged else "max_iter reached")
@@ -231,9 +236,7 @@ def gd(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: int
         t *= 2.0
         if callback is not None and callback(it, theta, value):
             return SolverResult(theta, value, it, False, "stopped by callback", True)
-    converged = bool(np.max(np.abs(grad)) <= tol)
-    return SolverResult(theta, value, max_iter, converged,
-                        "gradient below tol" if converged else "max_iter reached")
+    return _finished(theta, value, grad, max_iter, tol)
 
 
 def sgd(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 200,

@@ -13,12 +13,11 @@ checked by differentiating L entry by entry at explicit sizes: the component-wis
 
 from __future__ import annotations
 
-import dataclasses
 
 import sympy as sp
 
 from ..ops import Elementwise, Grad, GradAt, GradMatrix, Hadamard, Softmax
-from ..step import Derivation, Step, chain
+from ..step import Derivation, at_sizes, chain
 from ..symbols import K, Y, W1, W2, a, b1, b2, d, h, m, x
 from .softmax_ce_gradient import LOSS_STABLE as CROSS_ENTROPY
 
@@ -55,11 +54,6 @@ _tanh_prime = sp.OneMatrix(m, 1) - Hadamard(HIDDEN, HIDDEN)
 SIZES = ({K: 2, d: 2, m: 3}, {K: 3, d: 1, m: 2})
 
 
-def _small(steps: list[Step]) -> list[Step]:
-    """The steps, each to be checked at ``SIZES``."""
-    return [dataclasses.replace(step, sizes=SIZES) for step in steps]
-
-
 DERIVATION = Derivation(
     name="mlp-backprop",
     title="Backpropagation through one tanh hidden layer with a softmax output",
@@ -84,19 +78,19 @@ DERIVATION = Derivation(
     ),
     steps=[
         # Output layer.
-        *_small(chain(
+        *at_sizes(SIZES, chain(
             Grad(LOSS, b2),
             (GradAt(CROSS_ENTROPY, a, LOGITS), "chain rule through a = W₂h + b₂, where ∂a/∂b₂ = I"),
             (GRAD_B2, "∇_aL = softmax(a) − y (softmax-ce-gradient)"),
         )),
-        *_small(chain(
+        *at_sizes(SIZES, chain(
             GradMatrix(LOSS, W2),
             (sp.MatMul(Grad(LOSS, b2), HIDDEN.T),
              "∂L/∂(W₂)_kl = (∂L/∂a_k)h_l, and ∂L/∂a_k = ∂L/∂(b₂)_k"),
             (GRAD_W2, "∂L/∂b₂ = s − y (above)"),
         )),
         # Hidden layer.
-        *_small(chain(
+        *at_sizes(SIZES, chain(
             Grad(LOSS, b1),
             (GradAt(_L_of_z1, z1, PRE_ACTIVATION), "chain rule through z₁ = W₁x + b₁, where ∂z₁/∂b₁ = I"),
             (Hadamard(GradAt(_L_of_h, h, HIDDEN), _tanh_prime),
@@ -105,7 +99,7 @@ DERIVATION = Derivation(
              "a = W₂h + b₂: ∂a_k/∂h_l = (W₂)_kl, so ∇_hL = W₂ᵀ∇_aL"),
             (GRAD_B1, "∇_aL = softmax(a) − y (softmax-ce-gradient)"),
         )),
-        *_small(chain(
+        *at_sizes(SIZES, chain(
             GradMatrix(LOSS, W1),
             (sp.MatMul(Grad(LOSS, b1), x.T), "∂L/∂(W₁)_ij = (∂L/∂z_i)x_j, and ∂L/∂z_i = ∂L/∂(b₁)_i"),
             (GRAD_W1, "∂L/∂b₁ = δ₁ (above)"),

@@ -16,7 +16,7 @@ import sympy as sp
 
 from ..assumptions import OneHot
 from ..ops import Diag, Dot, Elementwise, Grad, GradAt, GradMatrix, Hadamard, Jacobian, Softmax
-from ..step import Derivation, Step, chain
+from ..step import Derivation, Step, at_sizes, chain
 from ..symbols import K, Y, a, d, x
 
 #: The weights of the K-class linear model: row k is θ_kᵀ, so a = Θx + θ₀.
@@ -62,11 +62,6 @@ def _one_hot(steps: list[Step]) -> list[Step]:
     return [*steps[:-1], last]
 
 
-def _at(sizes: tuple[dict, ...], steps: list[Step]) -> list[Step]:
-    """The steps, each to be checked at the explicit ``sizes``."""
-    return [dataclasses.replace(step, sizes=sizes) for step in steps]
-
-
 DERIVATION = Derivation(
     name="softmax-ce-gradient",
     title="The softmax Jacobian and the gradient of the cross-entropy",
@@ -107,7 +102,7 @@ DERIVATION = Derivation(
             (Dot(_ones, Y) * sp.log(_total) - Dot(Y, a), "multiply out: yᵀ1 = 1ᵀy"),
             (LOSS_STABLE, "y is one-hot: 1ᵀy = 1"),
         )),
-        *_at(THETA_SIZES, chain(
+        *at_sizes(THETA_SIZES, chain(
             GradMatrix(_L_theta, Theta),
             (sp.MatMul(GradAt(LOSS_STABLE, a, LOGITS), x.T),
              "chain rule: a_k = θ_kᵀx + θ_{0,k}, so ∂a_k/∂Θ_kj = x_j and no other logit depends on Θ_kj"),
