@@ -34,7 +34,7 @@ def _components(v: sp.Basic) -> list[sp.Expr]:
     return list(explicit(v))
 
 
-def _pretty_call(printer, name: str, *args) -> "prettyForm":
+def _pretty_call(printer, name: str, *args) -> sp.Basic:
     """name(arg, ...) as a pretty form, with each argument pretty-printed."""
     from sympy.printing.pretty.stringpict import prettyForm
 

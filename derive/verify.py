@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import itertools
 import random
 import time
 from dataclasses import dataclass, field

@@ -158,7 +158,7 @@ def math_token(text: str) -> str:
 
 def _balance(tex: str) -> str:
     """Escape braces that do not pair up, so a stray one cannot break the document."""
-    depth, unmatched, stack = 0, set(), []
+    unmatched, stack = set(), []
     for i, c in enumerate(tex):
         if c == "{" and (i == 0 or tex[i - 1] != "\\"):
             stack.append(i)

@@ -303,7 +303,7 @@ def _bce_gradient_bias() -> Target:
 def _sgd_update() -> Target:
     key = _key("sgd_update", "UPDATE")
     grad = _key("bce_gradient", "GRADIENT")
-    x, y, p, theta, eps = SYM.x, SYM.y, SYM.p, SYM.theta, SYM.eps
+    theta, eps = SYM.theta, SYM.eps
     return Target(
         "sgd-update", "θ after one SGD step on the example (x, y) with learning rate ε",
         key, "sgd_update.UPDATE",

@@ -55,7 +55,6 @@ def drop_factor(expr: sp.Basic) -> sp.Basic | None:
                 rest.remove(factors[-1])
                 return sp.Mul(*rest)
         if isinstance(node, sp.MatMul):
-            mats = [f for f in node.args if isinstance(f, MatrixExpr)]
             scalars = [f for f in node.args if not isinstance(f, MatrixExpr) and not f.is_Number]
             if scalars:
                 rest = list(node.args)
