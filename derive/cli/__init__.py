@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "derive.cli.report",
     "derive.cli.check",
     "derive.cli.train",
+    "derive.cli.serve",
 )
 
 

@@ -1,0 +1,76 @@
+"""``derive serve``: the local web app (student page, instructor page, JSON API)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sys
+from pathlib import Path
+
+from . import UsageError
+
+LOOPBACK = "127.0.0.1"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="serve the answer checker as a local web app",
+                       description="Start a web app where students check answers with a live preview of how "
+                                   "each answer is read (/), and instructors see the class and grade files "
+                                   "(/class). Every check and graded row goes into a SQLite gradebook. The JSON "
+                                   "API: GET /api/targets; POST /api/preview, /api/check, /api/grade.",
+                       epilog="Without --host the app listens on 127.0.0.1 only. It has no user accounts: "
+                              "on any other address, set --token.")
+    p.add_argument("--course", metavar="DIR", help="also offer the targets of the course in DIR")
+    p.add_argument("--host", default=LOOPBACK, help=f"address to listen on (default {LOOPBACK})")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--db", metavar="PATH", help="the gradebook file (default: "
+                                                "$XDG_DATA_HOME/derive-toolkit/gradebook.sqlite3)")
+    p.add_argument("--token", help="a shared secret that /class and /api/grade require "
+                                   "(as ?token=T or the header 'Authorization: Bearer T')")
+    p.add_argument("--workers", type=int, help="worker processes for checks (default: the number of cores, "
+                                               "at least 2)")
+    p.set_defaults(handler=run_serve)
+
+
+def load_course(directory: str | None) -> None:
+    """Make the course in ``directory`` part of the registries before the app starts (None: built-in only)."""
+    if directory is None:
+        return
+    path = Path(directory)
+    if not path.is_dir():
+        raise OSError(f"no such course directory: {path}")
+    try:
+        from ..courses import load_course as load  # provided by the course loader
+    except ImportError:
+        raise UsageError("--course needs the course loader (derive.courses), which this installation lacks") from None
+    load(path)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ..serve.app import ServeConfig, create_app
+
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port must be between 1 and 65535, got {args.port}")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    load_course(args.course)
+    if not _is_loopback(args.host):
+        print(f"warning: listening on {args.host}, beyond this machine; the app has no user accounts"
+              + ("" if args.token else ", and no --token protects /class and /api/grade"), file=sys.stderr)
+    config = ServeConfig(db=Path(args.db) if args.db else None, token=args.token,
+                         **({"workers": args.workers} if args.workers else {}))
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"derive serve: http://{shown}:{args.port}/   (class page: /class; Ctrl-C stops)", flush=True)
+    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
+    return 0

@@ -1,0 +1,156 @@
+"""Worker processes for the server: each check and each preview runs in one, under a hard limit.
+
+The same mechanism as ``derive.homework.isolate`` (a forked worker that inherits the warm
+answer keys, a pipe, a wait of at most the limit, a kill on overrun), generalised to the
+server's two tasks and to a pool: a request takes an idle worker, and a worker that overruns
+is killed and replaced, so one hostile answer holds at most one worker for at most ``hard``
+seconds and never stalls the server.
+
+The answer itself is checked under ``soft`` seconds (the in-process limit of ``check``), a
+little less than ``hard``, so that a slow answer normally comes back as ``undecided`` by its
+own limit and the kill is the last resort.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+import time
+from multiprocessing.connection import Connection
+from typing import Any, Callable
+
+from ..homework.verdict import TIME_LIMIT, CheckResult, Verdict, check
+from .preview import preview
+
+__all__ = ["WorkerPool", "TASKS"]
+
+
+def _check(target: str, answer: str, seconds: float) -> CheckResult:
+    return check(target, answer, seconds=seconds)
+
+
+def _preview(target: str, answer: str, seconds: float) -> dict[str, Any]:
+    return preview(target, answer)
+
+
+#: What a worker can be asked to do: name -> function(target, answer, seconds).
+TASKS: dict[str, Callable[[str, str, float], Any]] = {"check": _check, "preview": _preview}
+
+
+def _serve(conn: Connection, soft: float) -> None:
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        task, target, answer = request
+        try:
+            conn.send(("ok", TASKS[task](target, answer, soft)))
+        except Exception as exc:  # noqa: BLE001 - reported to the caller, the worker lives on
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, ctx: Any, soft: float):
+        parent, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, soft), daemon=True)
+        self.proc.start()
+        child.close()
+        self.conn = parent
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.join(timeout=5)
+        self.conn.close()
+
+
+class Overrun(RuntimeError):
+    """A worker did not answer within the hard limit (it has been killed and replaced)."""
+
+
+class WorkerPool:
+    """``size`` worker processes; ``run(task, target, answer)`` blocks until one answers or overruns."""
+
+    def __init__(self, size: int = 2, *, hard: float = TIME_LIMIT, soft: float | None = None):
+        if size < 1:
+            raise ValueError(f"a worker pool needs at least one worker, got {size}")
+        self.size = size
+        self.hard = hard
+        self.soft = soft if soft is not None else max(hard - 0.5, 0.1)
+        self._ctx = mp.get_context("fork")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        self.restarts = 0
+        for _ in range(size):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._ctx, self.soft)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            self._all.remove(worker)
+            self.restarts += 1
+
+    def run(self, task: str, target: str, answer: str) -> Any:
+        """The task's result; ``Overrun`` if the worker had to be killed, RuntimeError if it failed."""
+        worker = self._idle.get()
+        try:
+            worker.conn.send((task, target, answer))
+            if worker.conn.poll(self.hard):
+                status, value = worker.conn.recv()
+                self._idle.put(worker)
+                worker = None
+                if status == "error":
+                    raise RuntimeError(value)
+                return value
+            reason = f"it ran past the {self.hard:g} s limit and its worker process was stopped"
+        except (EOFError, OSError) as exc:
+            reason = f"its worker process ended unexpectedly ({type(exc).__name__})"
+        finally:
+            if worker is not None:
+                self._retire(worker)
+                self._idle.put(self._spawn())
+        raise Overrun(reason)
+
+    def check(self, target: str, answer: str) -> CheckResult:
+        """``check(target, answer)`` in a worker; an overrun is an ``undecided`` verdict, as in the CLI."""
+        start = time.perf_counter()
+        try:
+            return self.run("check", target, answer)
+        except (Overrun, RuntimeError) as exc:
+            return CheckResult(target, answer, Verdict.UNDECIDED, 0.0,
+                               f"Undecided: {exc}. Flagged for a human to look at.",
+                               seconds=time.perf_counter() - start, method="hard limit")
+
+    def preview(self, target: str, answer: str) -> dict[str, Any]:
+        """``preview(target, answer)`` in a worker; an overrun is reported as the preview's error."""
+        try:
+            return self.run("preview", target, answer)
+        except Overrun as exc:
+            return {"ok": False, "interpreted_as": None, "latex": None, "mathml": None,
+                    "error": f"The preview stopped: {exc}."}
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = self._all, []
+        for worker in workers:
+            try:
+                worker.conn.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+            worker.stop()
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
