@@ -167,6 +167,10 @@ class Derivation:
             results.append(result)
         return results
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from .display import bundle  # notebook display: text/plain, text/latex, text/html
+        return bundle(self, include, exclude)
+
     @property
     def all_assumptions(self) -> tuple[Assumption, ...]:
         seen = dict.fromkeys(self.assumptions)

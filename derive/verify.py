@@ -74,6 +74,10 @@ class StepResult:
     def proved(self) -> bool:
         return self.verdict is Verdict.PROVED
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from .display import bundle  # notebook display: text/plain, text/latex, text/html
+        return bundle(self, include, exclude)
+
     def as_dict(self) -> dict:
         return {
             "verdict": self.verdict.value, "method": self.method, "residual": self.residual,

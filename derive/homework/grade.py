@@ -65,6 +65,10 @@ class Batch:
         """Answers per second over the whole batch."""
         return len(self.rows) / self.seconds if self.seconds > 0 else float("inf")
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from ..display import bundle  # notebook display: text/plain, text/latex, text/html
+        return bundle(self, include, exclude)
+
     def slowest(self) -> float:
         return max((g.result.seconds for g in self.rows), default=0.0)
 

@@ -65,6 +65,10 @@ class CheckResult:
     method: str = ""
     mistake: str | None = None
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from ..display import bundle  # notebook display: text/plain, text/latex, text/html
+        return bundle(self, include, exclude)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "target": self.target, "answer": self.answer, "verdict": self.verdict.value,

@@ -8,27 +8,16 @@ the page through it.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
-from latex2mathml.converter import convert
-
 from ..answers import MAX_CHARS
+from ..display import to_mathml
 from ..homework.reading import ParseError, read
 from ..homework.targets import Target, get_target
 
 __all__ = ["preview", "to_mathml", "target_of", "PREVIEW_FIELDS"]
 
 PREVIEW_FIELDS = ("ok", "interpreted_as", "latex", "mathml", "error")
-
-
-def to_mathml(latex: str) -> str:
-    """MathML ``<math>`` for LaTeX that this package printed; the escaped LaTeX as text if it cannot convert."""
-    try:
-        return convert(latex)
-    except Exception:  # noqa: BLE001 - a converter gap must not lose the preview
-        return (f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">'
-                f"<mtext>{html.escape(latex)}</mtext></math>")
 
 
 def target_of(name: str) -> Target:
