@@ -32,7 +32,8 @@ __all__ = ["ServeConfig", "create_app"]
 class ServeConfig:
     """``db``: the gradebook file (None: the default under the user's data directory);
     ``token``: the shared secret of the class page and the grade API (None: no token);
-    ``workers``: worker processes for checks; ``seconds``: the hard limit of one check."""
+    ``workers``: worker processes for checks; ``seconds``: the time limit of one check (its
+    worker is killed a grace second after)."""
 
     db: Path | None = None
     token: str | None = None
@@ -66,7 +67,7 @@ def create_app(config: ServeConfig = ServeConfig()) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.targets = api.target_list()
         _warm(app.state.targets)
-        app.state.pool = WorkerPool(config.workers, hard=config.seconds)
+        app.state.pool = WorkerPool(config.workers, seconds=config.seconds)
         try:
             app.state.gradebook = Gradebook(config.db)
         except BaseException:

@@ -23,7 +23,7 @@ def verdict_svg(stats: list[TargetStats]) -> str:
 
     names = [s.target for s in stats]
     with _LOCK:
-        fig, ax = plt.subplots(figsize=(7, 0.45 * len(stats) + 1.2))
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(stats) + 1.4))
         try:
             left = [0] * len(stats)
             for verdict, colour in VERDICT_COLOURS.items():
@@ -33,7 +33,7 @@ def verdict_svg(stats: list[TargetStats]) -> str:
             ax.invert_yaxis()
             ax.set_xlabel("attempts")
             ax.set_title("Verdicts per target")
-            ax.legend(loc="lower right", fontsize="small")
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
             fig.tight_layout()
             out = io.StringIO()
             fig.savefig(out, format="svg")

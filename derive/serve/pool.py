@@ -6,9 +6,9 @@ server's two tasks and to a pool: a request takes an idle worker, and a worker t
 is killed and replaced, so one hostile answer holds at most one worker for at most ``hard``
 seconds and never stalls the server.
 
-The answer itself is checked under ``soft`` seconds (the in-process limit of ``check``), a
-little less than ``hard``, so that a slow answer normally comes back as ``undecided`` by its
-own limit and the kill is the last resort.
+The answer itself is checked under ``seconds`` (the in-process limit of ``check``, 5 s as in
+the CLI), so that a slow answer normally comes back as ``undecided`` by that limit, with the
+CLI's own feedback; a worker silent for ``grace`` seconds longer is killed, as a last resort.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from typing import Any, Callable
 from ..homework.verdict import TIME_LIMIT, CheckResult, Verdict, check
 from .preview import preview
 
-__all__ = ["WorkerPool", "TASKS"]
+__all__ = ["WorkerPool", "TASKS", "Overrun", "GRACE_SECONDS"]
+
+GRACE_SECONDS = 1.0   # how long past the limit a silent worker is waited for before it is killed
 
 
 def _check(target: str, answer: str, seconds: float) -> CheckResult:
@@ -74,12 +76,14 @@ class Overrun(RuntimeError):
 class WorkerPool:
     """``size`` worker processes; ``run(task, target, answer)`` blocks until one answers or overruns."""
 
-    def __init__(self, size: int = 2, *, hard: float = TIME_LIMIT, soft: float | None = None):
+    def __init__(self, size: int = 2, *, seconds: float = TIME_LIMIT, grace: float = GRACE_SECONDS):
         if size < 1:
             raise ValueError(f"a worker pool needs at least one worker, got {size}")
+        if seconds <= 0 or grace < 0:
+            raise ValueError(f"the limits must be positive, got seconds={seconds}, grace={grace}")
         self.size = size
-        self.hard = hard
-        self.soft = soft if soft is not None else max(hard - 0.5, 0.1)
+        self.soft = seconds
+        self.hard = seconds + grace
         self._ctx = mp.get_context("fork")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
@@ -112,7 +116,7 @@ class WorkerPool:
                 if status == "error":
                     raise RuntimeError(value)
                 return value
-            reason = f"it ran past the {self.hard:g} s limit and its worker process was stopped"
+            reason = f"it ran past the {self.soft:g} s limit and its worker process was stopped"
         except (EOFError, OSError) as exc:
             reason = f"its worker process ended unexpectedly ({type(exc).__name__})"
         finally:

@@ -24,7 +24,7 @@ def _slow_or_fail(target: str, answer: str, seconds: float):
 def slow_pool(monkeypatch):
     monkeypatch.setitem(pool_module.TASKS, "check", _slow_or_fail)
     monkeypatch.setitem(pool_module.TASKS, "preview", _slow_or_fail)
-    with WorkerPool(1, hard=0.5) as p:
+    with WorkerPool(1, seconds=0.3, grace=0.2) as p:
         yield p
 
 
@@ -32,7 +32,7 @@ def test_overrun_is_killed_and_replaced(slow_pool):
     assert slow_pool.run("check", "t", "fast") == "t:fast"
     pid = slow_pool._all[0].proc.pid
     start = time.monotonic()
-    with pytest.raises(Overrun, match="0.5 s limit"):
+    with pytest.raises(Overrun, match="0.3 s limit"):
         slow_pool.run("check", "t", "sleep")
     assert time.monotonic() - start < 5          # not the 60 s the task asked for
     assert slow_pool.restarts == 1 and slow_pool._all[0].proc.pid != pid
@@ -41,7 +41,7 @@ def test_overrun_is_killed_and_replaced(slow_pool):
 
 def test_overrun_check_is_undecided_and_preview_an_error(slow_pool):
     r = slow_pool.check("t", "sleep")
-    assert r.verdict is Verdict.UNDECIDED and r.method == "hard limit" and "0.5 s limit" in r.feedback
+    assert r.verdict is Verdict.UNDECIDED and r.method == "hard limit" and "0.3 s limit" in r.feedback
     p = slow_pool.preview("t", "sleep")
     assert p["ok"] is False and "stopped" in p["error"]
 

@@ -1,0 +1,142 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright against ``derive serve``.
+
+Skipped (with the reason) where Chromium or Playwright is missing, except under ``CI=true``,
+where they must run.  Each test saves a screenshot of its page in its temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import LiveServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+HOSTILE = "<img src=x onerror=alert(1)>"
+SLOW = "exp(exp(exp(exp(exp(z)))))"    # runs into the per-answer time limit
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed"
+    if not CHROMIUM.exists():
+        return f"no Chromium at {CHROMIUM} (make test installs Debian's chromium where it can)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = _missing()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests must run under CI: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    s = LiveServer(tmp_path_factory.mktemp("browser") / "gradebook.sqlite3")
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def page(browser, server):
+    p = browser.new_page()
+    dialogs: list[str] = []
+    p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    p.dialogs = dialogs
+    p.goto(server.url + "/")
+    yield p
+    p.close()
+
+
+def test_typing_shows_a_mathml_preview(page, tmp_path):
+    page.select_option("#target", "bce-gradient")
+    page.click("#answer")
+    page.keyboard.type("(p - y) x")
+    page.wait_for_selector("#preview math")
+    assert page.eval_on_selector_all("#preview math mi", "els => els.map(e => e.textContent)") == ["p", "y", "x"]
+    page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
+    page.fill("#answer", "(p - y x")
+    page.wait_for_selector("#preview.error pre")
+    assert page.inner_text("#preview").rstrip().endswith("^")
+    page.screenshot(path=str(tmp_path / "preview-error.png"), full_page=True)
+
+
+def test_check_correct_wrong_and_variant(page, tmp_path):
+    page.select_option("#target", "bce-gradient")
+    page.fill("#answer", "(p - y) x")
+    page.click("#check")
+    page.wait_for_function("document.querySelector('#verdict').textContent === 'correct'")
+    page.fill("#answer", "(y - p) x")
+    page.focus("#answer")
+    page.keyboard.press("Enter")                       # the keyboard checks too
+    page.wait_for_function("document.querySelector('#verdict').textContent === 'incorrect'")
+    assert "Sign" in page.inner_text("#feedback")
+    assert page.get_attribute("#verdict", "aria-live") == "assertive"
+    page.wait_for_selector("#preview math")
+    page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
+    page.click("#variant")
+    page.wait_for_function("document.querySelector('#target').value.includes('@')")
+    assert not page.is_hidden("#given") and "x" in page.inner_text("#given")
+
+
+def test_hostile_answers_are_answered_and_the_page_stays_usable(page, tmp_path):
+    page.fill("#answer", HOSTILE)
+    page.click("#check")
+    page.wait_for_function("document.querySelector('#verdict').textContent === 'invalid'")
+    assert page.query_selector("img") is None and page.dialogs == []
+    assert HOSTILE in page.inner_text("#feedback")            # shown as text, not as markup
+
+    page.select_option("#target", "bce-dz")
+    page.fill("#answer", SLOW)
+    start = time.monotonic()
+    with page.expect_response(re.compile(r"/api/check$")) as response:
+        page.click("#check")
+        page.fill("#answer", "p - y")                   # while the slow check runs: the preview still works
+        page.wait_for_selector("#preview math")
+        assert page.inner_text("#verdict") == ""
+    elapsed = time.monotonic() - start
+    result = response.value.json()
+    assert result["verdict"] == "undecided" and "the 5 s time limit ran out" in result["feedback"]
+    assert elapsed < 15, elapsed                         # answered at the limit, never a hang
+    page.wait_for_function("document.querySelector('#verdict').textContent === 'undecided'")
+    page.click("#check")
+    page.wait_for_function("document.querySelector('#verdict').textContent === 'correct'")
+    page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
+
+
+def test_upload_updates_the_class_page(browser, server, tmp_path):
+    csv = tmp_path / "class.csv"
+    csv.write_text("student,target,answer\numa,bce-hessian,p (1 - p) x x^T\nvic,bce-hessian,p x x^T\n"
+                   f"wes,bce-hessian,\"{HOSTILE}\"\n", encoding="utf-8")
+    p = browser.new_page()
+    try:
+        p.goto(server.url + "/class")
+        assert "bce-hessian" not in p.inner_text("#targets")
+        p.set_input_files("#file", str(csv))
+        with p.expect_navigation():
+            p.click("#grade")
+        p.wait_for_selector("#targets td:text('bce-hessian')")
+        assert "3 answers" in p.inner_text("#grade-status")
+        recent = p.inner_text("#recent")
+        assert "uma" in recent and "vic" in recent and HOSTILE in recent
+        assert p.query_selector("#recent img") is None and p.query_selector("#plot svg") is not None
+        assert not p.is_hidden("#zip")
+        p.screenshot(path=str(tmp_path / "class.png"), full_page=True)
+    finally:
+        p.close()
