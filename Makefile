@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-fonts-recommended latexmk poppler-utils
 
-.PHONY: demo test venv tex bench clean
+.PHONY: demo test venv tex chromium bench clean
 
 demo: venv tex
 	@echo "== 1. Every result of the lecture, derived step by step; every step machine-checked"
@@ -20,9 +20,11 @@ demo: venv tex
 	  if [ $$status -eq 0 ]; then echo "Lecture notes: $(CURDIR)/reports/out/lecture-notes.pdf"; \
 	  elif [ $$status -eq 3 ]; then echo "Lecture notes (no TeX here, LaTeX only): $(CURDIR)/reports/out/lecture-notes.tex"; \
 	  else exit $$status; fi
+	@echo; echo "== 5. The web app: a student's answer checked through its JSON API"
+	$(BIN)/python -m derive.serve.demo
 	@$(BIN)/python -m derive.tour
 
-test: venv tex
+test: venv tex chromium
 	$(BIN)/python -m pytest -q
 
 venv: $(STAMP)
@@ -44,6 +46,15 @@ tex:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null \
 	  || echo "note: TeX Live could not be installed; reports will be written as .tex only"; \
 	else echo "note: latexmk not found and cannot install it here; reports will be written as .tex only"; fi
+
+# Debian's Chromium, for the browser tests (Playwright drives it; its own browser download is not used).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Chromium (Debian package: chromium) for the browser tests ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+	  || echo "note: chromium could not be installed; the browser tests will be skipped (outside CI)"; \
+	else echo "note: /usr/bin/chromium not found and cannot install it here; the browser tests will be skipped (outside CI)"; fi
 
 bench: venv
 	$(BIN)/python bench/run.py

@@ -58,3 +58,10 @@ def test_live_server_checks_and_records(tmp_path):
         server.stop()
     with Gradebook(db) as gb:
         assert gb.count() == 1 and gb.recent(1)[0].target == "bce-dz"
+
+
+def test_make_demo_step_checks_one_answer(capsys):
+    from derive.serve import demo
+    assert demo.main() == 0
+    out = capsys.readouterr().out
+    assert "-> incorrect (score 0.5)" in out and "http://127.0.0.1:8000/" in out and "<math" in out
