@@ -84,10 +84,22 @@ async def json_object(request: Request, *required: str) -> dict[str, Any]:
     for key in required:
         if not isinstance(data.get(key), str):
             raise HTTPError(400, f"the field {key!r} is missing or not a string")
+    for key, value in data.items():
+        # JSON may escape a lone surrogate (\ud800), which no UTF-8 text (nor SQLite) can hold
+        if isinstance(value, str) and not _is_unicode(value):
+            raise HTTPError(400, f"the field {key[:40]!r} is not valid Unicode text")
     answer = data.get("answer")
     if isinstance(answer, str) and len(answer) > ANSWER_LIMIT:
         raise HTTPError(413, f"the answer is {len(answer)} characters long; the limit is {ANSWER_LIMIT}")
     return data
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def require_token(request: Request, token: str | None) -> None:

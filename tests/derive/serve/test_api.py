@@ -93,6 +93,8 @@ def test_every_check_is_in_the_gradebook(served):
     (b'{"target": "no-such-target", "answer": "x"}', 404, "no-such-target"),
     (b'{"target": "bce-gradient@x", "answer": "x"}', 404, "TARGET@SEED"),
     (json.dumps({"target": "bce-gradient", "answer": "x" * 2001}).encode(), 413, "2000"),
+    (b'{"target": "bce-gradient", "answer": "\\ud800"}', 400, "not valid Unicode"),
+    (b'{"target": "bce-gradient", "answer": "x", "student": "\\udfff"}', 400, "not valid Unicode"),
     (b"[" * 100_000 + b"]" * 100_000, 413, "limit"),
     ("[" * 30_000 + "]" * 30_000, 400, "not valid JSON"),   # deep nesting under the byte limit
 ])
