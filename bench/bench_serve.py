@@ -17,7 +17,6 @@ Usage:  .venv/bin/python bench/bench_serve.py [--clients 8] [--checks 2000] [--s
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import socket
 import statistics
