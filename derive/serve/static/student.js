@@ -33,9 +33,11 @@
   function showGiven(variant) {
     const dl = $("given");
     dl.replaceChildren();
-    dl.hidden = !variant;
+    $("given-box").hidden = !variant;
     if (!variant) return;
-    for (const [name, value] of Object.entries(variant.given)) {
+    const sizes = Object.entries(variant.sizes || {}).map(([k, v]) => k + " = " + v).join(", ");
+    const entries = (sizes ? [["sizes", sizes]] : []).concat(Object.entries(variant.given));
+    for (const [name, value] of entries) {
       const dt = document.createElement("dt"), dd = document.createElement("dd");
       dt.textContent = name; dd.textContent = value;
       dl.append(dt, dd);

@@ -227,3 +227,11 @@ def test_concurrent_checks(served):
     for t in threads:
         t.join()
     assert out == {i: 200 for i in range(len(answers))}
+
+
+def test_default_gradebook_is_under_the_data_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    with client_for(ServeConfig(workers=1)) as client:
+        client.post("/api/check", json={"target": "bce-dz", "answer": "p - y"})
+    with Gradebook(tmp_path / "derive-toolkit" / "gradebook.sqlite3") as gb:
+        assert gb.count() == 1

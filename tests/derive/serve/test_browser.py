@@ -92,7 +92,13 @@ def test_check_correct_wrong_and_variant(page, tmp_path):
     page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
     page.click("#variant")
     page.wait_for_function("document.querySelector('#target').value.includes('@')")
-    assert not page.is_hidden("#given") and "x" in page.inner_text("#given")
+    assert not page.is_hidden("#given-box") and "x" in page.inner_text("#given")
+    assert "d = " in page.inner_text("#given")
+    page.fill("#answer", "[0.5, -1.25]")                # a variant takes numbers too
+    page.wait_for_selector("#preview math mn")
+    page.click("#check")
+    page.wait_for_function("['correct', 'incorrect'].includes(document.querySelector('#verdict').textContent)")
+    page.screenshot(path=str(tmp_path / "variant.png"), full_page=True)
 
 
 def test_hostile_answers_are_answered_and_the_page_stays_usable(page, tmp_path):
