@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
+import signal
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -41,6 +42,10 @@ TASKS: dict[str, Callable[[str, str, float], Any]] = {"check": _check, "preview"
 
 
 def _serve(conn: Connection, soft: float) -> None:
+    # The server's own signal handlers were inherited through fork: a worker leaves Ctrl-C to the
+    # server (which then stops it) and dies on SIGTERM; when the server is gone, recv sees EOF.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
         try:
             request = conn.recv()
