@@ -175,7 +175,8 @@ class Gradebook:
         elif version < SCHEMA_VERSION:
             if not migrate:
                 raise ValueError(f"gradebook {self.path} has schema version {version}, older than "
-                                 f"{SCHEMA_VERSION}; migrate it explicitly (Gradebook(path, migrate=True))")
+                                 f"{SCHEMA_VERSION}; migrate it explicitly (derive serve --migrate, or "
+                                 "Gradebook(path, migrate=True))")
             self.migrate()
 
     def _has_tables(self) -> bool:

@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                 "$XDG_DATA_HOME/derive-toolkit/gradebook.sqlite3)")
     p.add_argument("--token", help="a shared secret that /class and /api/grade require "
                                    "(as ?token=T or the header 'Authorization: Bearer T')")
+    p.add_argument("--migrate", action="store_true", help="bring an older gradebook's schema up to date "
+                                                           "(never done without being asked)")
     p.add_argument("--workers", type=int, help="worker processes for checks (default: the number of cores, "
                                                "at least 2)")
     p.set_defaults(handler=run_serve)
@@ -65,10 +67,15 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
     load_course(args.course)
+    db = Path(args.db) if args.db else None
+    # Open the gradebook here first, so that a locked, newer or unmigrated file is one line on
+    # stderr rather than a failed startup inside the server.
+    from ..gradebook import Gradebook
+    Gradebook(db, migrate=args.migrate).close()
     if not _is_loopback(args.host):
         print(f"warning: listening on {args.host}, beyond this machine; the app has no user accounts"
               + ("" if args.token else ", and no --token protects /class and /api/grade"), file=sys.stderr)
-    config = ServeConfig(db=Path(args.db) if args.db else None, token=args.token,
+    config = ServeConfig(db=db, token=args.token,
                          **({"workers": args.workers} if args.workers else {}))
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"derive serve: http://{shown}:{args.port}/   (class page: /class; Ctrl-C stops)", flush=True)

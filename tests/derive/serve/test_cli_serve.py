@@ -37,6 +37,26 @@ def test_bad_options_are_one_line(argv, words, capsys):
     assert words in err and len(err.strip().splitlines()) == 1
 
 
+def test_unusable_gradebook_is_one_line_before_serving(monkeypatch, capsys, tmp_path):
+    import sqlite3
+    monkeypatch.setattr("uvicorn.run", lambda *a, **kw: pytest.fail("must not start"))
+    db = tmp_path / "g.sqlite3"
+    Gradebook(db).close()
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE schema_version SET version = 99")
+    conn.commit()
+    conn.close()
+    assert main(["serve", "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "schema version 99, newer" in err and len(err.strip().splitlines()) == 1
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE schema_version SET version = 0")
+    conn.commit()
+    conn.close()
+    assert main(["serve", "--db", str(db)]) == 1
+    assert "derive serve --migrate" in capsys.readouterr().err
+
+
 def test_warns_off_loopback_and_not_on_it(monkeypatch, capsys, tmp_path):
     seen = {}
     monkeypatch.setattr("uvicorn.run", lambda app, host, port, **kw: seen.update(host=host, port=port))
