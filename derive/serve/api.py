@@ -119,8 +119,13 @@ def _grade_rows(state: Any, rows: list[Submission], batch_id: str) -> Batch:
     """Every row checked in the worker pool, several at once, then stored as one transaction."""
     batch = Batch()
     start = time.perf_counter()
-    checker = lambda target, answer, cache=True: state.pool.check(target, answer)  # noqa: E731
-    with ThreadPoolExecutor(max_workers=state.pool.size) as ex:
+
+    def checker(target: str, answer: str, cache: bool = True) -> CheckResult:
+        return state.pool.check(target, answer)   # each worker keeps its own verdict cache
+
+    # The batch grader's own row function: an unreadable row is invalid, a failure undecided.
+    # One worker is left to the students' checks and previews while a file is graded.
+    with ThreadPoolExecutor(max_workers=max(1, state.pool.size - 1)) as ex:
         results = list(ex.map(lambda sub: _grade_one(sub, True, checker), rows))
     batch.rows = [Graded(sub, r) for sub, r in zip(rows, results)]
     batch.seconds = time.perf_counter() - start
