@@ -20,7 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "API: GET /api/targets; POST /api/preview, /api/check, /api/grade.",
                        epilog="Without --host the app listens on 127.0.0.1 only. It has no user accounts: "
                               "on any other address, set --token.")
-    p.add_argument("--course", metavar="DIR", help="also offer the targets of the course in DIR")
+    # Its own dest, so that a global `derive --course DIR` is not overwritten by this default
+    p.add_argument("--course", dest="sub_course", action="append", default=[], metavar="DIR",
+                   help="also offer the targets of the course in DIR (repeatable)")
     p.add_argument("--host", default=LOOPBACK, help=f"address to listen on (default {LOOPBACK})")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--db", metavar="PATH", help="the gradebook file (default: "
@@ -34,18 +36,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_serve)
 
 
-def load_course(directory: str | None) -> None:
-    """Make the course in ``directory`` part of the registries before the app starts (None: built-in only)."""
-    if directory is None:
+def load_courses(directories: list[str]) -> None:
+    """Make the courses in ``directories`` part of the registries before the workers fork.
+
+    The course loader (``derive.courses.load_course``) loads a folder once; ``derive.cli.main``
+    may already have loaded these, and loading again is then a no-op.
+    """
+    if not directories:
         return
-    path = Path(directory)
-    if not path.is_dir():
-        raise OSError(f"no such course directory: {path}")
+    for directory in directories:
+        if not Path(directory).is_dir():
+            raise OSError(f"no such course directory: {directory}")
     try:
-        from ..courses import load_course as load  # provided by the course loader
+        from ..courses import load_course
     except ImportError:
         raise UsageError("--course needs the course loader (derive.courses), which this installation lacks") from None
-    load(path)
+    for directory in directories:
+        load_course(directory)
 
 
 def _is_loopback(host: str) -> bool:
@@ -66,7 +73,7 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be between 1 and 65535, got {args.port}")
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
-    load_course(args.course)
+    load_courses(args.sub_course)
     db = Path(args.db) if args.db else None
     # Open the gradebook here first, so that a locked, newer or unmigrated file is one line on
     # stderr rather than a failed startup inside the server.
