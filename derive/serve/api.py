@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..gradebook import content_id
-from ..homework.grade import Batch, Graded, Submission, _grade_one, read_submissions, summary_line
+from ..homework.grade import Batch, Graded, Submission, read_submissions, summary_line
 from ..homework.mistakes import describe_shape
 from ..homework.targets import get_target, target_names
 from ..homework.verdict import CheckResult, Verdict
@@ -115,24 +115,29 @@ def _read_rows(filename: str, data: bytes) -> list[Submission]:
             raise HTTPError(422, str(exc).replace(str(path), filename)) from None
 
 
+def _grade_row(sub: Submission, pool: Any) -> CheckResult:
+    """One row's verdict: an unreadable row is invalid; the pool turns any failure into undecided."""
+    if sub.problem is not None:
+        return CheckResult(sub.target, sub.answer, Verdict.INVALID, 0.0, f"Invalid: {sub.problem}.",
+                           method="unreadable row")
+    return pool.check(sub.target, sub.answer)
+
+
 def _grade_rows(state: Any, rows: list[Submission], batch_id: str) -> Batch:
-    """Every row checked in the worker pool, several at once, then stored as one transaction."""
-    batch = Batch()
+    """Every row checked in the worker pool, several at once, then stored as one transaction.
+
+    A row is keyed in the gradebook by its position in the file, as ``derive grade --db`` keys
+    it, so the same file graded here and there is stored once.
+    """
     start = time.perf_counter()
-
-    def checker(target: str, answer: str, cache: bool = True) -> CheckResult:
-        return state.pool.check(target, answer)   # each worker keeps its own verdict cache
-
-    # The batch grader's own row function: an unreadable row is invalid, a failure undecided.
     # One worker is left to the students' checks and previews while a file is graded.
     with ThreadPoolExecutor(max_workers=max(1, state.pool.size - 1)) as ex:
-        results = list(ex.map(lambda sub: _grade_one(sub, True, checker), rows))
-    batch.rows = [Graded(sub, r) for sub, r in zip(rows, results)]
-    batch.seconds = time.perf_counter() - start
+        results = list(ex.map(lambda sub: _grade_row(sub, state.pool), rows))
+    batch = Batch([Graded(sub, r) for sub, r in zip(rows, results)], time.perf_counter() - start)
     with state.gradebook.transaction():
-        for g in batch.rows:
+        for position, g in enumerate(batch.rows):
             state.gradebook.record(g.result, student=g.submission.student, source="web-grade",
-                                   batch_id=batch_id, row_index=g.submission.row)
+                                   batch_id=batch_id, row_index=position)
     return batch
 
 
@@ -157,7 +162,7 @@ def _batch_from_book(stored: dict[int, dict[str, Any]]) -> Batch:
     for index, d in sorted(stored.items()):
         result = CheckResult(d["target"], d["answer"], Verdict(d["verdict"]), float(d["score"]), d["feedback"],
                              d.get("interpreted_as"), d.get("counterexample"), float(d.get("seconds") or 0.0))
-        rows.append(Graded(Submission(index, d["student"], d["target"], d["answer"]), result))
+        rows.append(Graded(Submission(index + 1, d["student"], d["target"], d["answer"]), result))
     return Batch(rows)
 
 
