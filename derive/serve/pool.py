@@ -94,6 +94,7 @@ class WorkerPool:
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         self.restarts = 0
+        self._closed = False
         for _ in range(size):
             self._idle.put(self._spawn())
 
@@ -106,11 +107,14 @@ class WorkerPool:
     def _retire(self, worker: _Worker) -> None:
         worker.stop()
         with self._lock:
-            self._all.remove(worker)
+            if worker in self._all:
+                self._all.remove(worker)
             self.restarts += 1
 
     def run(self, task: str, target: str, answer: str) -> Any:
         """The task's result; ``Overrun`` if the worker had to be killed, RuntimeError if it failed."""
+        if self._closed:
+            raise RuntimeError("the worker pool is closed")
         worker = self._idle.get()
         try:
             worker.conn.send((task, target, answer))
@@ -149,6 +153,7 @@ class WorkerPool:
                     "error": f"The preview stopped: {exc}."}
 
     def close(self) -> None:
+        self._closed = True
         with self._lock:
             workers, self._all = self._all, []
         for worker in workers:

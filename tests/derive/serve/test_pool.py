@@ -60,6 +60,13 @@ def test_real_checks_in_workers():
         assert p.preview("bce-gradient", "(p - y) x")["ok"]
 
 
+def test_closed_pool_refuses_work(slow_pool):
+    slow_pool.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        slow_pool.run("check", "t", "x")
+    assert slow_pool.check("t", "x").verdict is Verdict.UNDECIDED
+
+
 def test_pool_needs_a_worker():
     with pytest.raises(ValueError, match="at least one worker"):
         WorkerPool(0)
