@@ -10,7 +10,8 @@ import pytest
 
 from derive.cli import main
 
-CHECK_FIELDS = {"target", "answer", "verdict", "score", "feedback", "interpreted_as", "counterexample", "seconds"}
+CHECK_FIELDS = {"target", "answer", "verdict", "score", "feedback", "interpreted_as", "counterexample", "seconds",
+                "points_seed"}
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
