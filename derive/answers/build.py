@@ -81,7 +81,7 @@ class Builder:
     def __init__(self, latex: bool):
         self.latex = latex
         self.index: set[sp.Symbol] = set()
-        # What the answer divides by, takes the log of or raises to a power ≤ 0, as written:
+        # What the answer divides by or takes the log of, as written:
         # SymPy turns 0/(σ(z) − σ(z)) into 0 and u − u into 0 as they are built, so the
         # checker needs these to see a 0/0 or ∞ − ∞ form that the expression no longer shows.
         self.guards: list[Value] = []
@@ -307,7 +307,7 @@ class Builder:
         if shape is None and base == sp.E:
             return sp.exp(exponent)  # exp(n) is cheap to keep exact, so it needs no bound
         _check_power(base, exponent, pos)
-        if exponent.is_nonpositive:
+        if exponent.is_negative:  # a division (x^0 is 1, even at 0, as in NumPy)
             self.guard(base)
         if shape is None:
             result = sp.Pow(base, exponent)

@@ -11,8 +11,9 @@ of magnitude up to 10⁶, so nobody can plant roots at them.
    main sizes (d = 3, K = 4, m = 5, so a transpose cannot hide; 6 of them of large magnitude),
    at the 4 special points (0, ±1, ½, ...), at 4 points of the second sizes (d = 2, K = 3,
    m = 4) and at 2 points of each of two sets of larger sizes drawn from the seed (one of them
-   above every main size).  A difference beyond 1e-30 relative is confirmed at 150 digits and,
-   if it does not persist there (cancellation), decided by exact evaluation at that point.
+   above every main size).  A difference beyond 1e-30 relative must persist at 100 or 1000
+   digits; one that vanishes at 1000 digits was a cancellation, one never confirmed is decided
+   by exact evaluation at the point.
 2. **Symbolic proof** at the main sizes, under a time limit (see ``proofs``).
 3. **Exact evaluation** at the special points and at two secret rational points (one of large
    magnitude): SymPy's evalf certifies a difference non-zero, or a method reduces it to 0.
@@ -54,7 +55,7 @@ __all__ = ["Outcome", "Checker", "checker", "index_symbols", "REL_TOL", "N_RANDO
 
 REL_TOL = mpmath.mpf(10) ** -30   # agreement needed, relative to the size of the values
 ABS_FLOOR = mpmath.mpf(10) ** -40  # rounding at 50 digits stays far below this
-CONFIRM_DIGITS = 3 * DIGITS        # a difference must persist at this precision
+CONFIRM_DIGITS = 20 * DIGITS       # a difference must persist at this precision
 N_RANDOM = 20                      # random points at the main sizes ...
 N_WIDE = 6                         # ... the last of which reach magnitudes of 10^6
 N_SECONDARY = 4                    # random points at the second sizes
@@ -117,14 +118,32 @@ class Checker:
             for k, sizes in enumerate(self.other_sizes[1:]):
                 points += random_points(target, sizes, N_LARGER, self._seed("larger", k))
             self.numeric: list[Point] = regroup(points)
-        self.size_points = regroup([p for k, sizes in enumerate(self.other_sizes)
-                                    for p in exact_random_points(target, sizes, 1, self._seed("size", k))])
+        self._size_points: list[Point] | None = None
         self.prover = Prover(self.main, self.target.shape)
         self._reference_cache: dict[sp.Basic, tuple[Compiled, list[Any]]] = {}
         self._exact_cache: dict[tuple[sp.Basic, str, int], Any] = {}
         self._normal_cache: dict[sp.Basic, sp.Basic] = {}
         self.key_compiled, self.key_values = self._reference(target.key)
         self._labels = ("your answer", "the right answer")
+
+    def forget_answers(self) -> None:
+        """Empty the caches answers filled (the key's and the known mistakes' values stay)."""
+        keep = {self.target.key, *(m.expr for m in self.target.mistakes)}
+        self._reference_cache = {k: v for k, v in self._reference_cache.items() if k in keep}
+        self._normal_cache.clear()
+        self._exact_cache.clear()
+        self.prover.cache.clear()
+
+    @property
+    def size_points(self) -> list[Point]:
+        """One exact secret point at each of the other sizes (made when first needed: exact
+        bindings at the larger sizes cost more than most answers ever need)."""
+        if self._size_points is None:
+            self._size_points = regroup([p for k, sizes in enumerate(self.other_sizes)
+                                         for p in exact_random_points(self.target, sizes, 1, self._seed("size", k),
+                                                                      bind=False)])
+            self._bound_points: dict[int, Point] = {}
+        return self._size_points
 
     def _seed(self, *purpose: object) -> int:
         return derived_seed(self.seed, self.target.name, *purpose)
@@ -252,8 +271,7 @@ class Checker:
             return Outcome("unknown", f"numerically consistent at {found.points} points (50 digits), "
                                       "but neither proved nor confirmed by exact evaluation",
                            residual=found.residual, points=found.points)
-        others = self._exact(compiled, ref_compiled, shift, self.size_points, deadline, cache_reference=True,
-                             free_first=True)
+        others = self._other_sizes(compiled, ref_compiled, shift, deadline)
         if others.status == "different":
             return others
         if others.status != "equal":
@@ -262,6 +280,23 @@ class Checker:
         sizes = "; ".join(", ".join(f"{k}={v}" for k, v in sorted(s.items())) for s in self.other_sizes)
         return Outcome("equal-modulo" if shift else "equal", f"{how}; exact agreement at the other sizes ({sizes})",
                        residual=found.residual, points=found.points)
+
+    def _other_sizes(self, compiled: Compiled, ref: Compiled, shift: bool, deadline: Deadline) -> Outcome:
+        """Step 4: exact agreement at one secret point of each of the other sizes."""
+        if not shift:
+            return self._exact(compiled, ref, False, self.size_points, deadline, cache_reference=True, free_first=True)
+        # Twins: first with the bound symbols free (a difference free of μ_k, π_k whatever P is),
+        # then with the bindings computed.
+        free = self._exact(compiled, ref, True, self.size_points, deadline)
+        if free.status != "unknown" or not self.target.bindings:
+            return free
+        bound = [self._bound_point(k, p) for k, p in enumerate(self.size_points)]
+        return self._exact(compiled, ref, True, bound, deadline, cache_reference=True)
+
+    def _bound_point(self, k: int, point: Point) -> Point:
+        if k not in self._bound_points:
+            self._bound_points[k] = to_exact(self.target, point)
+        return self._bound_points[k]
 
     def _answer_points(self, answer: sp.Basic) -> list[Point]:
         seed = self._seed("exact", sp.srepr(answer))
@@ -356,24 +391,32 @@ class Checker:
 
     def _confirm(self, k: int, compiled: Compiled, ref: Compiled, value: Any, ref_value: Any,
                  deadline: Deadline) -> tuple[int, str] | None:
-        """A difference at 50 digits is confirmed by exact evaluation at the point (its values are
-        exact rationals), so a cancellation such as (z+1)¹⁰⁰ − (z+1)¹⁰⁰ is never a reason to reject.
-        Where exact evaluation cannot decide, the difference must persist at CONFIRM_DIGITS."""
+        """A difference at 50 digits counts only if it persists at a higher precision (the point's
+        values are exact rationals, so it can be rebuilt at any precision), first at 100 digits,
+        then at 1000.  It must persist with the answer's own value changing in its last digits:
+        a value that comes out identical at both precisions may be what is left after every
+        digit cancelled ((z+1)¹⁰⁰ − (z+1)¹⁰⁰ at z = 10 loses all of them at 50 and at 100).  A
+        difference that vanishes at 1000 digits was a cancellation; one never confirmed is
+        decided by exact evaluation at the point."""
         point = self.numeric[k]
+        lower = (entries(value), [u - v for u, v in zip(entries(value), entries(ref_value))])
+        for digits in (2 * DIGITS, CONFIRM_DIGITS):
+            try:
+                with mpmath.workdps(digits):
+                    env = to_numeric(self.target, point).env
+                    a, r = compiled.run(env, NUMERIC), ref.run(env, NUMERIC)
+                    fine = [u - v for u, v in zip(entries(a), entries(r))]
+                    moved = any(u != v for u, v in zip(entries(a), lower[0]))
+                    if moved and all(abs(f - c) <= abs(f) / 10 ** 6 for f, c in zip(fine, lower[1])):
+                        return k, self._values_text(value, ref_value)
+                    worst, bound = _gap(a, r)
+                    if digits == CONFIRM_DIGITS and worst <= bound:
+                        return None
+                    lower = (entries(a), fine)
+            except (Undefined, Unsupported, TooBig):
+                break
         exact = self._exact(compiled, ref, False, [to_exact(self.target, point)], deadline)
-        if exact.status == "equal":
-            return None
-        if exact.status == "different":
-            return k, self._values_text(value, ref_value)
-        coarse = [u - v for u, v in zip(entries(value), entries(ref_value))]
-        try:
-            with mpmath.workdps(CONFIRM_DIGITS):
-                env = to_numeric(self.target, point).env
-                fine = [u - v for u, v in zip(entries(compiled.run(env, NUMERIC)), entries(ref.run(env, NUMERIC)))]
-                stable = all(abs(f - c) <= abs(f) / 10 ** 6 + ABS_FLOOR * REL_TOL for f, c in zip(fine, coarse))
-        except (Undefined, Unsupported, TooBig):
-            stable = False
-        return (k, self._values_text(value, ref_value)) if stable else None
+        return None if exact.status == "equal" else (k, self._values_text(value, ref_value))
 
     def _modulo_names(self) -> str:
         return " and ".join(sp.sstr(s) for s in self.target.modulo)
@@ -426,9 +469,17 @@ class Checker:
         rng = random.Random(self._seed("combine"))
         for k, point in enumerate(points):
             deadline.check()
-            if free_first and not shift and self._free_agreement(compiled, ref, point, rng, deadline):
-                checked += 1
-                continue
+            if free_first and not shift:
+                if self._free_agreement(compiled, ref, point, rng, deadline):
+                    checked += 1
+                    continue
+                # A plain numeric difference at 1000 digits settles 10⁻³⁰⁰·(d − 2)(d − 3) at once,
+                # where exact arithmetic on tanh and softmax of secret rationals can take the
+                # whole time limit.
+                if self._visible_at_high_precision(compiled, ref, point):
+                    return self._exact_difference(point, [], deadline)
+                if self.target.bindings:
+                    point = self._bound_point(k, point)
             try:
                 r = self._exact_value(ref, point, k, deadline, cache_reference)
             except (Undefined, TooBig, Unsupported):
@@ -458,6 +509,8 @@ class Checker:
                     continue
                 diff = [u - v for u, v in zip(diff, twin)]
             verdict = exact_zero(combine(diff, rng), deadline)
+            if verdict is None and not shift and self._visible_at_high_precision(compiled, ref, point):
+                verdict = False
             if verdict is False:
                 return self._exact_difference(point, diff, deadline)
             if verdict is None:
@@ -468,6 +521,23 @@ class Checker:
             return Outcome("unknown", "exact evaluation was inconclusive")
         return Outcome("equal", f"exact agreement at {checked} special and secret random rational points "
                                 f"(no general proof within the time limit)")
+
+    def _visible_at_high_precision(self, compiled: Compiled, ref: Compiled, point: Point) -> bool:
+        """Where exact arithmetic cannot decide (σ, tanh, softmax of secret rationals), a difference
+        well above rounding at CONFIRM_DIGITS that stays the same at 1.2 × CONFIRM_DIGITS is a
+        difference (10⁻³⁰⁰ is plain there); enough to reject, never used to accept."""
+        found = []
+        try:
+            for digits in (CONFIRM_DIGITS, CONFIRM_DIGITS * 6 // 5):
+                with mpmath.workdps(digits):
+                    env = to_numeric(self.target, point).env
+                    a, r = entries(compiled.run(env, NUMERIC)), entries(ref.run(env, NUMERIC))
+                    scale = max([abs(u) for u in a] + [abs(v) for v in r] + [mpmath.mpf(1)])
+                    found.append([(u - v) / scale for u, v in zip(a, r)])
+        except (Undefined, Unsupported, TooBig):
+            return False
+        tiny = mpmath.mpf(10) ** (100 - CONFIRM_DIGITS)
+        return any(abs(f) > tiny and abs(f - c) <= abs(f) / 10 ** 6 for f, c in zip(found[0], found[1]))
 
     def _exact_difference(self, point: Point, diff: list[sp.Expr], deadline: Deadline) -> Outcome:
         bad = next((c for c in diff if exact_zero(c, deadline) is False), None)
@@ -492,6 +562,11 @@ def checker(target: Target) -> Checker:
     return c
 
 
-def forget_checkers() -> None:
-    """Drop every cached checker (their points belong to one seed)."""
-    _CHECKERS.clear()
+def forget_checkers(keep_points: bool = False) -> None:
+    """Drop every cached checker (their points belong to one seed); with ``keep_points``, keep
+    each checker's points and its key's and mistakes' values, and forget only what answers added."""
+    if not keep_points:
+        _CHECKERS.clear()
+        return
+    for c in _CHECKERS.values():
+        c.forget_answers()

@@ -79,29 +79,39 @@ def zero_method(e: sp.Expr, methods: Sequence[str], deadline: Deadline, limit: f
 
 
 def exact_zero(c: sp.Expr, deadline: Deadline) -> bool | None:
-    """Is the exact constant ``c`` zero?  True (reduced to 0), False (certified non-zero), or None."""
+    """Is the exact constant ``c`` zero?  True (reduced to 0), False (certified non-zero), or None.
+
+    evalf is tried at up to 200 bits first (fast, and enough for any visible difference), then
+    the proof forms, and only then evalf at up to 4000 bits (for a difference such as 10⁻³⁰⁰)."""
     if c == 0:
         return True
     if getattr(c, "is_Rational", False):
         return False
     if c.has(sp.zoo, sp.nan, sp.oo, sp.S.NegativeInfinity):
         return None
+    certified = _certified_nonzero(c, deadline, 200)
+    if certified is not None:
+        return certified
+    forms = ("together", "cancel", "expand_log", "rewrite in exp", "logs of fractions")
+    if zero_method(c, forms, deadline, QUICK_SECONDS) is not None:
+        return True
+    return _certified_nonzero(c, deadline, 4000)
+
+
+def _certified_nonzero(c: sp.Expr, deadline: Deadline, bits: int) -> bool | None:
+    """False when evalf gives ``c`` to 15 correct digits within ``bits`` of precision (strict: a
+    returned value is a certificate that c is not zero), else None."""
     try:
         with time_limit(max(min(METHOD_SECONDS, deadline.left()), 1e-3)):
-            # strict: evalf raises unless it can give the value to 15 correct digits, so a
-            # returned value is a certificate that c is not zero.
-            value = sp.N(c, 15, strict=True, maxn=200)
-            if value != 0:
+            if sp.N(c, 15, strict=True, maxn=bits) != 0:
                 return False
     except PrecisionExhausted:
         pass
     except TimeLimitExceeded:
         deadline.check()
-        return None
     except (TypeError, ValueError, ArithmeticError):
-        return None
-    forms = ("together", "cancel", "expand_log", "rewrite in exp", "logs of fractions")
-    return True if zero_method(c, forms, deadline, QUICK_SECONDS) is not None else None
+        pass
+    return None
 
 
 def combine(entries: Sequence[sp.Expr], rng: random.Random) -> sp.Expr:

@@ -24,7 +24,7 @@ import mpmath
 import sympy as sp
 
 from .evaluate import EXACT, NUMERIC, Env, Mat
-from .layout import Layout, env_from, exact_values, layout, values_of
+from .layout import Layout, env_from, exact_values, free_env, layout, values_of
 from .sources import RandomSource, SpecialSource
 from .targets import Target
 
@@ -62,6 +62,10 @@ def _exact_point(lay: Layout, values: Mapping[sp.Symbol, sp.Rational], origin: s
     return Point(env_from(lay, values, EXACT), True, origin, group, dict(values))
 
 
+def _free_point(lay: Layout, values: Mapping[sp.Symbol, sp.Rational], origin: str, group: int) -> Point:
+    return Point(free_env(lay, values), True, origin, group, dict(values))
+
+
 def random_points(target: Target, sizes: Mapping[str, int], n: int, seed: int, *, wide: int = 0) -> list[Point]:
     """``n`` random points (mpmath numbers at the current precision); the last ``wide`` of them
     reach magnitudes of 10⁶.  With ``target.modulo`` they come in pairs that share every value
@@ -89,20 +93,23 @@ def special_points(target: Target, sizes: Mapping[str, int], seed: int = 0) -> l
     return out
 
 
-def exact_random_points(target: Target, sizes: Mapping[str, int], n: int, seed: int, *, wide: int = 0) -> list[Point]:
+def exact_random_points(target: Target, sizes: Mapping[str, int], n: int, seed: int, *, wide: int = 0,
+                        bind: bool = True) -> list[Point]:
     """``n`` exact points with secret rational coordinates drawn from ``seed`` (the last ``wide``
-    of them of magnitude up to 10⁶)."""
+    of them of magnitude up to 10⁶).  ``bind=False`` leaves the bound symbols at their own
+    random values (no σ or Σ⁻¹ computed: ``to_exact`` computes them when they are needed)."""
     lay = layout(target, sizes)
     rng = random.Random(seed)
     where = " at " + ", ".join(f"{k}={v}" for k, v in sorted(lay.size_names.items())) if lay.size_names else ""
-    out = [_exact_point(lay, exact_values(lay, RandomSource(rng, wide=k >= n - wide)),
-                        f"exact random point {k + 1}{where}", -1) for k in range(n)]
+    make = _exact_point if bind else _free_point
+    out = [make(lay, exact_values(lay, RandomSource(rng, wide=k >= n - wide)),
+                f"exact random point {k + 1}{where}", -1) for k in range(n)]
     if target.modulo:
-        out = _modulo_twins(target, lay, out, rng)
+        out = _modulo_twins(target, lay, out, rng, make)
     return out
 
 
-def _modulo_twins(target: Target, lay: Layout, points: list[Point], rng: random.Random) -> list[Point]:
+def _modulo_twins(target: Target, lay: Layout, points: list[Point], rng: random.Random, make=None) -> list[Point]:
     """Each point followed by a twin whose modulo symbols (only) take other exact values."""
     out = []
     modulo_scalars = set(lay.scalars_of(target.modulo))
@@ -110,7 +117,7 @@ def _modulo_twins(target: Target, lay: Layout, points: list[Point], rng: random.
         other = exact_values(lay, RandomSource(rng))
         twin = {s: (other[s] if s in modulo_scalars else v) for s, v in pt.values.items()}
         out.append(Point(pt.env, True, pt.origin, g, pt.values))
-        out.append(_exact_point(lay, twin, pt.origin + " (twin)", g))
+        out.append((make or _exact_point)(lay, twin, pt.origin + " (twin)", g))
     return out
 
 
@@ -180,6 +187,11 @@ def _decimal(r: sp.Rational, digits: int) -> str:
 
 def describe_point(target: Target, point: Point) -> dict[str, str]:
     """The values an answer may refer to (declared symbols, bound ones included), as text."""
+    if point.exact and point.values and target.bindings:
+        # Bound values of an exact point are SymPy expressions (σ, tanh, softmax of rationals):
+        # printing them through evalf is slow, so print the point rebuilt in mpmath instead.
+        with mpmath.workdps(30):
+            point = to_numeric(target, point)
     out = {}
     for decl in target.symbols:
         sym = decl.obj

@@ -76,19 +76,21 @@ class RandomSource(ExactSource):
         self.rng = rng
         self.wide = wide
 
-    def _between(self, low: sp.Rational, high: sp.Rational) -> sp.Rational:
+    def _between(self, low: sp.Rational, high: sp.Rational, sign: int = 1) -> sp.Rational:
         q = self.rng.randrange(1 << DENOMINATOR_BITS[0], 1 << DENOMINATOR_BITS[1])
-        lo, hi = int(sp.ceiling(low * q)), int(sp.floor(high * q))
-        return sp.Rational(self.rng.randrange(lo, hi), q)
+        # ceil(low·q) and floor(high·q) in integers: SymPy's ceiling is far too slow here.
+        lo = -((-int(low.p) * q) // int(low.q))
+        hi = (int(high.p) * q) // int(high.q)
+        return sp.Rational(sign * self.rng.randrange(lo, hi), q)
 
-    def positive(self, i: int) -> sp.Rational:
+    def positive(self, i: int, sign: int = 1) -> sp.Rational:
         if not self.wide:
-            return self._between(*ORDINARY_RANGE)
+            return self._between(*ORDINARY_RANGE, sign)
         t = self.rng.randint(*WIDE_DECADES)
-        return self._between(sp.Integer(10) ** t, sp.Integer(10) ** (t + 1))
+        return self._between(sp.Integer(10) ** t, sp.Integer(10) ** (t + 1), sign)
 
     def real(self, i: int) -> sp.Rational:
-        return self.positive(i) * self.rng.choice((1, -1))
+        return self.positive(i, self.rng.choice((1, -1)))
 
     def fraction(self, i: int) -> sp.Rational:
         return self._between(sp.Rational(1, 50), sp.Rational(49, 50))
