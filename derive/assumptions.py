@@ -69,7 +69,11 @@ class ExactSource:
     entries.  Subclasses give ``real``, ``positive``, ``fraction`` (in (0, 1)), ``binary``,
     ``onehot`` (the hot position among ``n``) and ``spd`` (an n×n symmetric positive-definite
     matrix as rows); ``nonzero`` defaults to ``real``, replaced by ``positive`` where that is 0.
+    ``consume_all``: every entry asks for a value, even one an assumption already set (a seeded
+    source whose sequence must not change, such as a numeric variant's).
     """
+
+    consume_all = False
 
     def real(self, i: int) -> sp.Rational:
         raise NotImplementedError

@@ -73,10 +73,13 @@ def exact_values(lay: Layout, source: ExactSource) -> dict[sp.Symbol, sp.Rationa
     for a in lay.target.assumptions:
         for e, v in a.exact(lay.entries, source).items():
             values.setdefault(e, v)
-    # Every entry asks the source, used or not, so that a seeded source (a numeric variant's)
-    # draws the same sequence, and gives the same inputs, whatever the assumptions decided.
+    # With ``consume_all`` every entry asks the source, used or not, so that a seeded source (a
+    # numeric variant's) draws the same sequence, and gives the same inputs, as it always did.
     for i, e in enumerate(lay.scalars_of(lay.target.all_symbols())):
-        values.setdefault(e, source.real(i))
+        if e not in values:
+            values[e] = source.real(i)
+        elif source.consume_all:
+            source.real(i)
     return values
 
 

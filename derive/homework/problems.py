@@ -93,6 +93,7 @@ class VariantSource(ExactSource):
     _FRACTIONS = [sp.Rational(1, 4), sp.Rational(1, 5), sp.Rational(2, 5), sp.Rational(1, 2), sp.Rational(3, 5),
                   sp.Rational(3, 4)]
     _POSITIVE = [sp.Rational(1, 10), sp.Rational(1, 4), sp.Rational(1, 2), sp.S.One, sp.Integer(2)]
+    consume_all = True
 
     def __init__(self, rng: random.Random):
         self.rng = rng
