@@ -30,8 +30,10 @@ import sympy as sp
 from ..assumptions import ExactSource
 from .evaluate import EXACT, Env, Mat, TooBig, Undefined, Unsupported, compile_expr
 from .layout import Layout, env_from, exact_values, layout
+from .mistakes import describe_shape, sentence
 from .points import format_value
 from .reading import ParseError, read
+from .results import CheckResult, CheckVerdict as Verdict
 from .targets import Target, TargetUnavailable, get_target
 
 __all__ = ["Variant", "make_variant", "check_variant", "parse_numbers", "VARIANT_SIZES", "RTOL", "split_name"]
@@ -255,9 +257,6 @@ def _count(v: Any) -> str:
 
 def check_variant(name: str, text: str, *, seconds: float = 5.0, rtol: float = RTOL):
     """The verdict on a numeric answer (or a formula) to the variant ``name`` = TARGET@SEED."""
-    from .verdict import CheckResult, Verdict  # verdict imports this module lazily, and so do we
-    from .mistakes import sentence, describe_shape
-
     def result(verdict, feedback, score=0.0, reading=None, method=""):
         return CheckResult(name, text, verdict, score, feedback, reading, None, 0.0, method)
 

@@ -21,7 +21,6 @@ evaluation) runs under it, so a pathological answer ends as undecided, never as 
 
 from __future__ import annotations
 
-import enum
 import time
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,48 +32,20 @@ from .equivalence import Checker, Outcome, checker, index_symbols
 from .seed import run_seed
 from .evaluate import TooBig, Unsupported, shape_of
 from .mistakes import Diagnosis, describe_shape, diagnose, diagnose_shape
+from .problems import check_variant
 from .reading import ParseError, read
+from .results import CheckResult, CheckVerdict
 from .targets import Target, TargetUnavailable, UnknownTarget, get_target
 
-__all__ = ["Verdict", "CheckResult", "check", "check_expr", "TIME_LIMIT", "clear_cache"]
+__all__ = ["Verdict", "CheckVerdict", "CheckResult", "check", "check_expr", "TIME_LIMIT", "clear_cache"]
+
+#: The name this module always exported; the enum itself is ``results.CheckVerdict`` (the
+#: verifier's proved/refuted/undecided is ``derive.verify.Verdict``, a different thing).
+Verdict = CheckVerdict
 
 TIME_LIMIT = 5.0     # seconds of wall-clock time per answer
 _MARGIN = 0.4        # kept back from the comparison for naming the mistake and reporting
 _CACHE_SIZE = 20_000
-
-
-class Verdict(str, enum.Enum):
-    CORRECT = "correct"
-    INCORRECT = "incorrect"
-    INVALID = "invalid"
-    UNDECIDED = "undecided"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-@dataclass
-class CheckResult:
-    """One answer's verdict.  ``as_dict`` gives the fields of ``derive check --json``."""
-
-    target: str
-    answer: str
-    verdict: Verdict
-    score: float
-    feedback: str
-    interpreted_as: dict[str, str] | None = None
-    counterexample: dict[str, str] | None = None
-    seconds: float = 0.0
-    method: str = ""
-    mistake: str | None = None
-    seed: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "target": self.target, "answer": self.answer, "verdict": self.verdict.value,
-            "score": self.score, "feedback": self.feedback, "interpreted_as": self.interpreted_as,
-            "counterexample": self.counterexample, "seconds": round(self.seconds, 4), "points_seed": self.seed,
-        }
 
 
 # Keyed by the points seed too: a verdict belongs to the points it was reached at.
@@ -132,7 +103,6 @@ def _result(target: str, text: str, verdict: Verdict, feedback: str, **kw: Any) 
 
 def _check(target_name: str, text: str, start: float, seconds: float, cache: bool) -> CheckResult:
     if "@" in target_name:
-        from .problems import check_variant
         return check_variant(target_name, text, seconds=seconds)
     try:
         target = get_target(target_name)
