@@ -100,16 +100,13 @@ class ExactStage:
         for k, point in enumerate(points):
             deadline.check()
             if free_first and not shift:
-                if self._free_agreement(compiled, ref, point, rng, deadline):
+                early = self._free_first(compiled, ref, k, point, rng, deadline)
+                if early == "equal":
                     checked += 1
                     continue
-                # A plain numeric difference at 1000 digits settles 10⁻³⁰⁰·(d − 2)(d − 3) at once,
-                # where exact arithmetic on tanh and softmax of secret rationals can take the
-                # whole time limit.
-                if self._visible_at_high_precision(compiled, ref, point):
-                    return self._exact_difference(point, [], deadline)
-                if self.target.bindings:
-                    point = self._bound_point(k, point)
+                if isinstance(early, Outcome):
+                    return early
+                point = early
             try:
                 r = self._exact_value(ref, point, k, deadline, cache_reference)
             except (Undefined, TooBig, Unsupported):
@@ -151,6 +148,18 @@ class ExactStage:
             return Outcome("unknown", "exact evaluation was inconclusive")
         return Outcome("equal", f"exact agreement at {checked} special and secret random rational points "
                                 f"(no general proof within the time limit)")
+
+    def _free_first(self, compiled: Compiled, ref: Compiled, k: int, point: Point, rng: random.Random,
+                    deadline: Deadline) -> str | Outcome | Point:
+        """At a point of other sizes: "equal" when the bound symbols can be left free, a "different"
+        Outcome when a difference shows at 1000 digits, else the point with its bindings computed.
+        (A plain numeric difference at 1000 digits settles 10⁻³⁰⁰·(d − 2)(d − 3) at once, where
+        exact arithmetic on tanh and softmax of secret rationals can take the whole time limit.)"""
+        if self._free_agreement(compiled, ref, point, rng, deadline):
+            return "equal"
+        if self._visible_at_high_precision(compiled, ref, point):
+            return self._exact_difference(point, [], deadline)
+        return self._bound_point(k, point) if self.target.bindings else point
 
     def _visible_at_high_precision(self, compiled: Compiled, ref: Compiled, point: Point) -> bool:
         """Where exact arithmetic cannot decide (σ, tanh, softmax of secret rationals), a difference
