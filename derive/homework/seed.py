@@ -32,8 +32,8 @@ def use_seed(seed: int | None) -> None:
     _seed = seed
 
 
-def derived_seed(*parts: object) -> int:
-    """A seed for one purpose (a target's points, an answer's exact points), from the run's seed:
-    SHA-256 of the run seed and ``parts``, so the purposes never share points."""
-    text = "\x1f".join([str(run_seed()), *map(str, parts)])
+def derived_seed(seed: int, *parts: object) -> int:
+    """A seed for one purpose (a target's points, an answer's exact points) from ``seed`` (the
+    run's, as a rule): SHA-256 of the seed and ``parts``, so the purposes never share points."""
+    text = "\x1f".join([str(seed), *map(str, parts)])
     return int.from_bytes(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:8], "big")

@@ -157,3 +157,15 @@ def test_the_cancelling_power_is_proved_or_evaluated_exactly_not_rejected():
     assert r.verdict is Verdict.CORRECT, r.feedback
     wrong = check("bce-gradient", "(p - y) x + ((x^T theta + theta_0 + 1)^100 - (z+1)^100 + 10^(-200)) x")
     assert wrong.verdict is Verdict.INCORRECT, wrong.feedback
+
+
+def test_a_checker_with_a_given_seed_does_not_depend_on_the_run_seed():
+    target = get_target("bce-gradient")
+    try:
+        use_seed(1)
+        a = Checker(target, seed=5)
+        use_seed(2)
+        b = Checker(target, seed=5)
+    finally:
+        use_seed(None)
+    assert [p.values for p in a.numeric] == [p.values for p in b.numeric]
