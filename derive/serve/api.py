@@ -46,6 +46,15 @@ def target_list() -> list[dict[str, Any]]:
     return out
 
 
+def public(result: CheckResult | Graded) -> dict[str, Any]:
+    """``as_dict()`` with the run's points seed withheld: on a server it is the server's secret
+    (knowing it, one could compute the check points in advance).  The gradebook keeps it."""
+    data = result.as_dict()
+    if "points_seed" in data:
+        data["points_seed"] = None
+    return data
+
+
 def _known_target(name: str) -> str:
     try:
         target_of(name)
@@ -77,7 +86,8 @@ async def preview(request: Request) -> JSONResponse:
 
 
 async def check(request: Request) -> JSONResponse:
-    """``POST /api/check {target, answer, student?}`` → the object ``derive check --json`` prints."""
+    """``POST /api/check {target, answer, student?}`` → the object ``derive check --json`` prints
+    (its ``points_seed`` withheld, see ``public``)."""
     data = await json_object(request, "target", "answer")
     student = data.get("student", "")
     if not isinstance(student, str) or len(student) > _MAX_STUDENT:
@@ -88,7 +98,7 @@ async def check(request: Request) -> JSONResponse:
     def work() -> dict[str, Any]:
         result = state.pool.check(data["target"], data["answer"])
         state.gradebook.record(result, student=student, source="web")
-        return result.as_dict()
+        return public(result)
 
     return JSONResponse(await run_in_threadpool(work))
 
@@ -151,7 +161,7 @@ async def grade(request: Request) -> JSONResponse:
     batch = await run_in_threadpool(_grade_rows, state, rows, batch_id)
     return JSONResponse({
         "batch_id": batch_id,
-        "rows": [{"row": g.submission.row, **g.as_dict()} for g in batch.rows],
+        "rows": [{"row": g.submission.row, **public(g)} for g in batch.rows],
         "summary": {"rows": len(batch.rows), **batch.counts(), "line": summary_line(batch)},
         "zip": f"/api/grade/{batch_id}/results.zip",
     })

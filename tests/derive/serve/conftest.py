@@ -10,9 +10,12 @@ import time
 import warnings
 from pathlib import Path
 
+import threading
+
 import httpx
 import pytest
 
+from derive.serve import pool as pool_module
 from derive.serve.app import ServeConfig, create_app
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -68,3 +71,42 @@ class LiveServer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+#: An answer that holds its worker past any limit, as a long call into C would (tests only).
+STALL = "stall the worker"
+
+
+def _stalling_check(target: str, answer: str, seconds: float):
+    if answer == STALL:
+        time.sleep(120)
+    return _REAL_CHECK(target, answer, seconds)
+
+
+_REAL_CHECK = pool_module.TASKS["check"]
+
+
+class ThreadServer:
+    """The app under uvicorn in a thread of this process, its workers forked from it, on a free
+    port; its check task stalls on ``STALL``, so that the hard limit and the kill are exercised."""
+
+    def __init__(self, db: Path, seconds: float = 2.0):
+        import uvicorn
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        pool_module.TASKS["check"] = _stalling_check     # the workers fork after this
+        app = create_app(ServeConfig(db=db, workers=2, seconds=seconds))
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                self.stop()
+                raise RuntimeError("the app did not start within 60 s")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+        pool_module.TASKS["check"] = _REAL_CHECK
