@@ -17,6 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .chunked import chunkwise
 from .parallel import single_threaded_blas
 from .solvers import SOLVERS
 
@@ -49,11 +50,13 @@ class NumericClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return validate_data(self, X, reset=False, dtype=np.float64, order="C", ensure_all_finite=True)
 
+    @chunkwise
     def predict(self, X: ArrayLike) -> np.ndarray:
         """The class with the largest posterior probability, argmax_k P(k | x)."""
         best = np.argmax(self.predict_proba(X), axis=1)  # first: it raises NotFittedError if unfitted
         return self.classes_[best]
 
+    @chunkwise
     def predict_log_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """log P(k | x) for each class (columns in the order of ``classes_``)."""
         with np.errstate(divide="ignore"):

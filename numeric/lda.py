@@ -29,6 +29,8 @@ from derive.symbols import P, mu0, mu1, pi0, pi1
 
 from . import stable
 from .base import NumericClassifier
+from .chunked import chunkwise, is_dask
+from .chunked_fit import lda_statistics
 from .codegen import lambdify_numpy
 
 __all__ = ["GaussianLDA"]
@@ -67,18 +69,19 @@ class GaussianLDA(NumericClassifier):
         self.reg = reg
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> "GaussianLDA":
-        """Estimate π̂_k, μ̂_k, the pooled Σ̂ and the posterior parameters they imply."""
+        """Estimate π̂_k, μ̂_k, the pooled Σ̂ and the posterior parameters they imply.
+
+        X may be a dask array chunked by rows: the statistics then take one pass over its chunks."""
         if not (isinstance(self.reg, (int, float, np.number)) and np.isfinite(self.reg) and self.reg >= 0):
             raise ValueError(f"reg must be a finite number ≥ 0, got {self.reg!r}")
-        X, encoded = self._validate_training_data(X, y)
-        n, d = X.shape
+        if is_dask(X):
+            self.classes_, counts, means, covariance = lda_statistics(X, y)
+            self.n_features_in_ = means.shape[1]
+        else:
+            counts, means, covariance = self._statistics(X, y)
+        n, d = counts.sum(), means.shape[1]
         K = len(self.classes_)
-        counts = np.bincount(encoded, minlength=K).astype(float)
-        means = np.zeros((K, d))
-        np.add.at(means, encoded, X)
-        means /= counts[:, None]
-        centred = X - means[encoded]
-        covariance = (centred.T @ centred) / n + self.reg * np.eye(d)
+        covariance = covariance + self.reg * np.eye(d)
         self.priors_ = counts / n
         self.means_ = means
         self.covariance_ = covariance
@@ -93,6 +96,16 @@ class GaussianLDA(NumericClassifier):
             self.coef_ = np.ascontiguousarray(np.asarray(theta, dtype=float).T)
             self.intercept_ = np.asarray(theta0, dtype=float).ravel()
         return self
+
+    def _statistics(self, X: ArrayLike, y: ArrayLike):
+        """(n_k, μ̂_k as rows, the pooled Σ̂) of in-memory data."""
+        X, encoded = self._validate_training_data(X, y)
+        counts = np.bincount(encoded, minlength=len(self.classes_)).astype(float)
+        means = np.zeros((len(counts), X.shape[1]))
+        np.add.at(means, encoded, X)
+        means /= counts[:, None]
+        centred = X - means[encoded]
+        return counts, means, (centred.T @ centred) / len(X)
 
     def _precision(self, covariance: NDArray[np.float64]) -> NDArray[np.float64]:
         d = len(covariance)
@@ -110,6 +123,7 @@ class GaussianLDA(NumericClassifier):
                 f"features, or pass reg > 0 (e.g. GaussianLDA(reg=1e-6)) to use Σ̂ + reg·I.")
         return (vectors / eigenvalues) @ vectors.T
 
+    @chunkwise
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
         """The logit θᵀx + θ₀ (two classes) or the logits a_k (K classes, shape (n, K))."""
         X = self._validate_X(X)
@@ -117,6 +131,7 @@ class GaussianLDA(NumericClassifier):
             return X @ self.coef_ + self.intercept_
         return X @ self.coef_.T + self.intercept_
 
+    @chunkwise
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """(σ(−z), σ(z)) for two classes; softmax(a) row by row for K classes."""
         scores = self.decision_function(X)

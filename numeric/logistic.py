@@ -13,6 +13,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import stable
 from .base import NumericClassifier, ProgressCallback, run_solver
+from .chunked import chunkwise, is_dask
+from .chunked_fit import fit_logistic
 from .linear_loss import BinaryObjective
 
 __all__ = ["LogisticRegression"]
@@ -67,7 +69,10 @@ class LogisticRegression(NumericClassifier):
         """Minimise J(w, b); y holds two labels (0/1 or any two: classes_[1] is the positive one).
 
         ``callback(iteration, J)`` is called after every iteration (e.g. for a progress bar).
+        X may be a dask array chunked by rows: it is then never materialised (``numeric.chunked``).
         """
+        if is_dask(X):
+            return fit_logistic(self, X, y, callback)
         X, encoded = self._validate_training_data(X, y)
         if len(self.classes_) > 2:
             raise ValueError(f"Only binary classification is supported. LogisticRegression got "
@@ -87,16 +92,19 @@ class LogisticRegression(NumericClassifier):
         self.separable_ = bool(separated)
         return self
 
+    @chunkwise
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
         """The logit z = Xw + b (positive: classes_[1] is the more probable label)."""
         X = self._validate_X(X)
         return X @ self.coef_ + self.intercept_
 
+    @chunkwise
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """(P(classes_[0] | x), P(classes_[1] | x)) = (σ(−z), σ(z)), each accurate even where it is tiny."""
         z = self.decision_function(X)
         return np.column_stack([stable.sigmoid(-z), stable.sigmoid(z)])
 
+    @chunkwise
     def predict(self, X: ArrayLike) -> np.ndarray:
         """classes_[1] where z > 0, else classes_[0]."""
         positive = self.decision_function(X) > 0  # first: it raises NotFittedError if unfitted

@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import stable
 from .base import NumericClassifier, ProgressCallback, run_solver
+from .chunked import chunkwise
 from .linear_loss import softmax_dloss, softmax_loss
 
 __all__ = ["MLPClassifier", "MLPObjective", "forward", "backprop"]
@@ -148,6 +149,7 @@ class MLPClassifier(NumericClassifier):
         self.converged_ = bool(result.converged)
         return self
 
+    @chunkwise
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """softmax(W2 tanh(W1 x + b1) + b2) for each row of X."""
         X = self._validate_X(X)

@@ -13,6 +13,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import stable
 from .base import NumericClassifier, ProgressCallback, run_solver
+from .chunked import chunkwise, is_dask
+from .chunked_fit import fit_softmax
 from .linear_loss import MultinomialObjective
 
 __all__ = ["SoftmaxRegression"]
@@ -46,7 +48,11 @@ class SoftmaxRegression(NumericClassifier):
         self.seed = seed
 
     def fit(self, X: ArrayLike, y: ArrayLike, callback: ProgressCallback | None = None) -> "SoftmaxRegression":
-        """Minimise J(W, b) over the classes found in y; ``callback(iteration, J)`` after each iteration."""
+        """Minimise J(W, b) over the classes found in y; ``callback(iteration, J)`` after each iteration.
+
+        X may be a dask array chunked by rows: it is then never materialised (``numeric.chunked``)."""
+        if is_dask(X):
+            return fit_softmax(self, X, y, callback)
         X, encoded = self._validate_training_data(X, y)
         K = len(self.classes_)
         Y = np.zeros((len(encoded), K))
@@ -73,12 +79,14 @@ class SoftmaxRegression(NumericClassifier):
         X = self._validate_X(X)
         return X @ self.coef_.T + self.intercept_
 
+    @chunkwise
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
         """The logits A = X coef_ᵀ + intercept_, shape (n_samples, n_classes); for two classes,
         as scikit-learn's convention has it, the single column a_1 − a_0 (positive: classes_[1])."""
         A = self._logits(X)
         return A[:, 1] - A[:, 0] if A.shape[1] == 2 else A
 
+    @chunkwise
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """softmax of the logits, row by row (max-shifted, so it never overflows)."""
         return stable.softmax(self._logits(X), axis=1)
