@@ -17,7 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .chunked import chunkwise
+from .chunked import chunkwise, is_dask
 from .parallel import single_threaded_blas
 from .solvers import SOLVERS
 
@@ -65,6 +65,10 @@ class NumericClassifier(ClassifierMixin, BaseEstimator):
     def score(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
         """Accuracy on (X, y); a ValueError if y holds a label that was not in the training set."""
         check_is_fitted(self)
+        if is_dask(X):
+            if sample_weight is not None:
+                raise ValueError("sample_weight is not supported with dask input to score")
+            return float((self.predict(X) == y).mean().compute())
         labels = np.unique(np.asarray(y))
         unknown = np.setdiff1d(labels, self.classes_)
         if len(unknown):

@@ -2,10 +2,12 @@
 
 Formats, chosen by the path:
 
-* ``.npy``: read a chunk of rows at a time with ordinary file reads (not a memory map, whose
-  pages would count against the process until it is unmapped), so peak memory is a few chunks;
+* ``.npy`` (C or Fortran order): read a chunk of rows at a time with ordinary file reads (not a
+  memory map, whose pages would count against the process until it is unmapped), so peak
+  memory is a few chunks;
 * ``.zarr``: the array's own chunks, regrouped by rows;
-* ``.parquet``, or a directory of Parquet files: read by dask, columns by name;
+* ``.parquet``, or a directory of Parquet files: read by dask, columns by name, a chunk per
+  row group (write big files with a row group size to match, e.g. 100,000 rows);
 * ``.csv``: read by dask in blocks of ``blocksize`` bytes.
 
 Every problem is a ValueError or OSError naming the file and what is wrong.
@@ -53,14 +55,24 @@ def _rows_per_chunk(d: int, itemsize: int, chunk_bytes: int) -> int:
     return max(1, chunk_bytes // max(1, d * itemsize))
 
 
-def _read_npy_rows(path: str, offset: int, start: int, stop: int, d: int, dtype: np.dtype) -> np.ndarray:
-    row_bytes = d * dtype.itemsize
+def _read_npy_rows(path: str, offset: int, start: int, stop: int, shape: tuple[int, int], dtype: np.dtype,
+                   fortran: bool) -> np.ndarray:
+    """Rows start..stop−1: one read in C order, one read per column in Fortran order."""
+    n, d = shape
+    size = dtype.itemsize
+    spans = [(offset + (j * n + start) * size, stop - start) for j in range(d)] if fortran else \
+        [(offset + start * d * size, (stop - start) * d)]
+    parts = []
     with open(path, "rb") as handle:
-        handle.seek(offset + start * row_bytes)
-        out = np.fromfile(handle, dtype=dtype, count=(stop - start) * d)
-    if len(out) != (stop - start) * d:
-        raise ValueError(f"{path}: the file ends early, at row {start + len(out) // max(d, 1)} of {stop}")
-    return out.reshape(stop - start, d)
+        for at, count in spans:
+            handle.seek(at)
+            part = np.fromfile(handle, dtype=dtype, count=count)
+            if len(part) != count:
+                raise ValueError(f"{path}: the file ends before row {stop} of {n}")
+            parts.append(part)
+    if fortran:
+        return np.column_stack(parts)
+    return parts[0].reshape(stop - start, d)
 
 
 def _npy(path: Path, chunk_bytes: int):
@@ -75,15 +87,13 @@ def _npy(path: Path, chunk_bytes: int):
         except ValueError as exc:
             raise ValueError(f"{path}: not a .npy file ({exc})") from None
         offset = handle.tell()
-    if fortran and len(shape) == 2 and shape[1] > 1:
-        raise ValueError(f"{path}: stored column by column (Fortran order); save it in C order "
-                         "(np.save(path, np.ascontiguousarray(X))) so that rows can be read in chunks")
     if dtype.hasobject:
         raise ValueError(f"{path}: holds Python objects, not numbers")
     shape = tuple(shape) if len(shape) == 2 else (shape[0], 1)
     n, d = shape
     step = _rows_per_chunk(d, dtype.itemsize, chunk_bytes)
-    parts = [da.from_delayed(dask.delayed(_read_npy_rows)(str(path), offset, lo, min(lo + step, n), d, dtype),
+    read = dask.delayed(_read_npy_rows)
+    parts = [da.from_delayed(read(str(path), offset, lo, min(lo + step, n), shape, dtype, bool(fortran)),
                              shape=(min(lo + step, n) - lo, d), dtype=dtype)
              for lo in range(0, n, step)]
     return da.concatenate(parts, axis=0) if parts else da.zeros((0, d), dtype=dtype)
@@ -105,7 +115,8 @@ def _frame(path: Path, kind: str, blocksize: int):
 
     try:
         if kind == "parquet":
-            return dd.read_parquet(str(path))
+            # A partition per row group, whatever the columns read: X and y then split alike.
+            return dd.read_parquet(str(path), split_row_groups=True, blocksize=None)
         return dd.read_csv(str(path), blocksize=blocksize)
     except FileNotFoundError:
         raise OSError(f"{path}: no such file") from None
@@ -147,6 +158,15 @@ def _to_array(path: Path, frame) -> Any:
                          "are the column types the same in every file?") from None
 
 
+def _numbers(block: np.ndarray, path: str) -> np.ndarray:
+    """A chunk as float64; a chunk whose file holds text where the first file has numbers fails here."""
+    try:
+        return np.asarray(block, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: a chunk holds values that are not numbers ({exc}); "
+                         "are the column types the same in every file?") from None
+
+
 def load_table(path: str | Path, target: str, *, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> ChunkedTable:
     """Features and labels from ``path``: ``target`` names a column of a Parquet/CSV table, or a
     column index (``-1`` for the last) of a .npy/.zarr array."""
@@ -175,6 +195,17 @@ def load_table(path: str | Path, target: str, *, chunk_bytes: int = DEFAULT_CHUN
     if not features:
         raise ValueError(f"{path}: the only column is the target {target!r}; there are no features to train on")
     _check_numeric(path, frame, features)
-    X = _to_array(path, frame[features]).astype(np.float64)
-    y = _to_array(path, frame[target])
-    return ChunkedTable(X, y.rechunk((X.chunks[0],)), tuple(features), target)
+    # One array from one frame: dask may regroup partitions differently for different column
+    # selections, so X and y are never read as two frames.
+    label_dtype, labels = frame[target].dtype, None
+    if label_dtype.kind not in "fiub":
+        labels = np.sort(np.asarray(frame[target].dropna().unique().compute()))
+        codes = {value: i for i, value in enumerate(labels)}
+        frame = frame.assign(**{target: frame[target].map(codes, meta=(target, "f8"))})
+    both = _to_array(path, frame[features + [target]])
+    X, y = both[:, :-1].map_blocks(_numbers, str(path), dtype=np.float64), both[:, -1]
+    if labels is not None:
+        y = y.map_blocks(lambda c: labels[c.astype(np.intp)], dtype=labels.dtype)
+    elif label_dtype.kind in "iub":
+        y = y.astype(label_dtype)
+    return ChunkedTable(X, y, tuple(features), target)
