@@ -187,6 +187,13 @@ class LecturePrinter(LatexPrinter):
         if expr.could_extract_minus_sign():
             sign = "- "
             args = args[1:] if args[0] == -1 else [-args[0], *args[1:]]
+        reciprocals = [a for a in args if isinstance(a, sp.Pow) and a.exp == -1 and not a.base.is_Matrix]
+        if reciprocals and len(args) > len(reciprocals):
+            # (π ⊙ n)/(πᵀn): a scalar divisor goes under a fraction bar
+            top = [a for a in args if a not in reciprocals]
+            num = top[0] if len(top) == 1 else sp.MatMul(*top, evaluate=False)
+            den = sp.Mul(*[a.base for a in reciprocals])
+            return sign + r"\frac{%s}{%s}" % (self._print(num), self._print(den))
         if len(args) == 1:  # −(h ⊙ h) in a sum: the minus binds least, so no brackets
             only = self._print(args[0])
             return sign + (r"\left(%s\right)" % only if isinstance(args[0], (sp.MatAdd, sp.Add)) else only)
@@ -197,6 +204,8 @@ class LecturePrinter(LatexPrinter):
             return r"\left[%s\right]" % self._print(a)
         if a.is_Number or isinstance(a, sp.Mul):  # ½, or a product of scalars: no brackets
             return self._print(a)
+        if isinstance(a, (ops.Grad, ops.Hessian, ops.Jacobian)) or type(a).__name__ == "GradAt":
+            return r"\left(%s\right)" % self._print(a)   # (∇_b L) hᵀ: the operator ends where the bracket does
         return self.parenthesize(a, PRECEDENCE["Mul"], strict=False)
 
     def _print_HadamardProduct(self, expr: sp.HadamardProduct) -> str:
