@@ -56,7 +56,7 @@ MOTIVATION: dict[str, str] = {
         "For K classes the model outputs s = softmax(a). We need the Jacobian of the softmax and the gradient "
         "of the cross-entropy, which is again prediction minus label."),
     "mlp-backprop": (
-        "A network with one tanh hidden layer computes h, then a, then s (Figure~\\ref{fig:forward}). "
+        "A network with one tanh hidden layer computes h, then a, then s (figure-forward). "
         "Backpropagation applies the chain rule layer by layer: the error at the output, s − y, is carried back "
         "through W₂ and the derivative of tanh."),
 }

@@ -54,12 +54,13 @@ def checked_table(items: Sequence[Section], numbered: bool = True) -> str:
         d = item.derivation
         name = (r"Theorem~\ref{sec:%s}" % d.name) if numbered else "Proof"
         total = sum(r.seconds for r in item.results)
-        body.append(r"\multicolumn{5}{@{}l}{\textbf{%s}: %s \quad {\small(command: \textsf{derive show %s}; "
-                    r"%.1f\,s in all)}}\\*" % (name, prose(d.title), escape(d.name), total))
+        body.append(r"\multicolumn{5}{@{}p{\linewidth}@{}}{\raggedright\textbf{%s}: %s \quad (command: "
+                    r"\textsf{derive show %s}; %.1f\,s in all)}\\*" % (name, prose(d.title), escape(d.name), total))
         for steps, sign, method, sizes, seconds in _rows(item):
             body.append(r"%s & %s & %s & %s & %.2f \\" % (steps, sign, method, sizes, seconds))
-        body.append(r"\addlinespace")
-    return ("\\begin{longtable}{@{}l c >{\\raggedright\\arraybackslash}p{0.36\\linewidth} "
+        if k < len(items):
+            body.append(r"\addlinespace")
+    return ("\\begin{longtable}{@{}l c >{\\raggedright\\arraybackslash}p{0.33\\linewidth} "
             ">{\\raggedright\\arraybackslash}p{0.30\\linewidth} r@{}}\n"
             "\\caption{How each step was checked: method, sizes and cases, and time.}\\label{tab:checked}\\\\\n"
             "\\toprule\nSteps & & Method & Sizes and cases checked & s \\\\\n\\midrule\n\\endfirsthead\n"

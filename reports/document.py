@@ -363,7 +363,11 @@ def section(item: Section, *, heading: str | None = "section", refs: Refs | None
     names = names_for(d.name)
     # A handout (no heading) has no cross-references, so that one LaTeX pass builds it.
     head = r"\%s{%s}\label{sec:%s}" % (heading, title(d.title), d.name) if heading else ""
-    parts = [head, prose(motivation) if motivation else "", theorem_box(d, printer, names, defined), _assumptions(d)]
+    # a motivation may point at the section's figures: "(figure-forward)" → Figure~\ref{fig:forward}
+    figure_refs = {"figure-" + f.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]:
+                   r"Figure~\ref{fig:%s}" % f.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] for f in item.figures}
+    opening = prose(motivation, {**(refs or {}), **figure_refs}) if motivation else ""
+    parts = [head, opening, theorem_box(d, printer, names, defined), _assumptions(d)]
     parts.extend(r"\paragraph{Remark.} " + prose(note, refs) for note in d.notes)
     # figures float from here, near the theorem they illustrate
     parts.extend(_figure(f) for f in item.figures)
@@ -404,7 +408,7 @@ def standalone(item: Section) -> str:
     refs = {name: r"\emph{%s}" % prose(other.title) for name, other in REGISTRY.items()}
     from .checked import checked_table
 
-    body = (r"{\small %s}" % HOW_TO_READ.replace("the table ``How each step was checked'' at the end",
+    body = (HOW_TO_READ.replace("the table ``How each step was checked'' at the end",
                                                   "the table at the end")
             + "\n\n" + section(item, heading=None, refs=refs) + "\n\n" + checked_table([item], numbered=False))
     return document(body, prose(d.title), r"A machine-checked derivation", pdf_title=plain(d.title))

@@ -42,8 +42,8 @@ def _conventions() -> list[tuple[str, str]]:
         (r"$d$, $K$, $m$, $n$", "features, classes, hidden units, examples"),
         (r"$y$, $\mathbf{y}$", "a label: y ∈ {0, 1} (binary), or a one-hot K-vector"),
         (r"$\boldsymbol{\theta}$, $\theta_{0}$",
-         "weights and bias of logistic regression (other texts: w, b); "
-         r"for K classes $\boldsymbol{\Theta}$ ($K \times d$) and $\boldsymbol{\theta}_{0}$"),
+         "weights and bias of logistic regression (other texts: w, b); for K classes Θ (a K×d matrix) and the "
+         "K-vector θ₀"),
         (r"$\mathbf{W}_{1}, \mathbf{b}_{1}, \mathbf{W}_{2}, \mathbf{b}_{2}$",
          "weights and biases of the hidden and the output layer of the network"),
         (r"$\boldsymbol{\mu}_{k}$, $\boldsymbol{\Sigma}$, $\pi_{k}$",

@@ -184,7 +184,9 @@ class LecturePrinter(LatexPrinter):
         [(W₂ᵀδ) ⊙ (1 − h ⊙ h)] xᵀ, so that neither reading of ⊙ against the product is possible."""
         args = list(expr.args)
         sign = ""
-        if expr.could_extract_minus_sign():
+        # (SymPy's could_extract_minus_sign negates the whole product: slow, and the first
+        # factor is where a matrix product keeps its sign anyway)
+        if args[0].is_Number and args[0] < 0:
             sign = "- "
             args = args[1:] if args[0] == -1 else [-args[0], *args[1:]]
         reciprocals = [a for a in args if isinstance(a, sp.Pow) and a.exp == -1 and not a.base.is_Matrix]

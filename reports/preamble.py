@@ -16,7 +16,7 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage{graphicx}
 \usepackage{booktabs,longtable,array}
 \usepackage[table]{xcolor}
-\usepackage[font=small,labelfont=bf]{caption}
+\usepackage[labelfont=bf]{caption}
 \usepackage[hidelinks]{hyperref}
 \allowdisplaybreaks[1]
 % text that reads back from the PDF (search, copy, pdftotext), big delimiters included
@@ -44,7 +44,7 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 % a step's note: number, justification, then its mark
 \newlength{\notewidth}
 \setlength{\notewidth}{0.33\linewidth}
-\newcommand{\stepnote}[3]{\parbox[t]{\notewidth}{\raggedright\small
+\newcommand{\stepnote}[3]{\parbox[t]{\notewidth}{\raggedright
   \textcolor{gray}{(#1)}~#2\if\relax\detokenize{#3}\relax\else~#3\fi}}
 % the marks of the proof body; the methods and sizes are in the appendix
 \newcommand{\ok}{\textcolor{provedc}{\checkmark}}
