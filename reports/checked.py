@@ -60,11 +60,12 @@ def checked_table(items: Sequence[Section], numbered: bool = True) -> str:
             body.append(r"%s & %s & %s & %s & %.2f \\" % (steps, sign, method, sizes, seconds))
         if k < len(items):
             body.append(r"\addlinespace")
+    label = "\\label{tab:checked}" if numbered else ""
+    head = "\\toprule\nSteps & & Method & Sizes and cases checked & s \\\\\n\\midrule\n"
     return ("\\begin{longtable}{@{}l c >{\\raggedright\\arraybackslash}p{0.33\\linewidth} "
             ">{\\raggedright\\arraybackslash}p{0.30\\linewidth} r@{}}\n"
-            "\\caption{How each step was checked: method, sizes and cases, and time.}\\label{tab:checked}\\\\\n"
-            "\\toprule\nSteps & & Method & Sizes and cases checked & s \\\\\n\\midrule\n\\endfirsthead\n"
-            "\\toprule\nSteps & & Method & Sizes and cases checked & s \\\\\n\\midrule\n\\endhead\n"
+            "\\caption{How each step was checked: method, sizes and cases, and time.}" + label + "\\\\\n"
+            + head + "\\endfirsthead\n" + head + "\\endhead\n"
             + "\n".join(body) + "\n\\bottomrule\n\\end{longtable}")
 
 

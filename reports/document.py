@@ -312,14 +312,17 @@ def where_line(names: Sequence[Name], defined: set[str] | None = None, printer: 
     printer = printer or LecturePrinter()
     defined = set() if defined is None else defined
     new, old = [], []
-    for k, n in enumerate(names):
+    # innermost first (z before p before L), so that each name is defined before it is used
+    order = [n for n in reversed(names) if n.substitute] + [n for n in names if not n.substitute]
+    for n in order:
         if not n.words:
             continue
+        k = names.index(n)
         sym = printer.doprint(n.symbol)
         if sym in defined:
             old.append("$%s$" % sym)
             continue
-        others = [m for m in names[:k] + names[k + 1:] if m.symbol != n.symbol]
+        others = [m for m in names[:k] + tuple(names[k + 1:]) if m.symbol != n.symbol]
         new.append(r"$%s = %s$ (%s)" % (sym, printer.doprint(named(n.meaning, others)), prose(n.words)))
         defined.add(sym)
     parts = []

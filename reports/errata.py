@@ -204,7 +204,7 @@ def _from_derivations(e: Erratum, results: Results, printer: LecturePrinter, num
         result, length = found
         part = "i ii iii iv v vi".split()[k] if k < 6 else str(k + 1)
         # a placeholder word, through the prose converter, then the reference "Theorem 2(ii)"
-        marker = "QQREF%dQQ" % len(cited)
+        marker = "QQREF%sQQ" % chr(ord("A") + len(cited))
         cited[marker] = r"Theorem~\ref{sec:%s}(%s)" % (name, part)
         why = marker + ", " + ("one step" if length == 1 else f"a chain of {length} steps")
         rows.append((d.statement[k], why, result))
