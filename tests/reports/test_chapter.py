@@ -65,7 +65,7 @@ def test_checked_table_groups_runs_and_names_the_sizes():
               [StepResult(Verdict.PROVED, "cancel (explicit d=1..4)")] * (len(d.steps) - 4)
     table = checked_table([Section(d, results)])
     assert r"\caption{How each step was checked" in table
-    assert r"1--3 & \ok & expand log & $d = 1, \dots , 4$ & 1.50 \\" in table
+    assert r"1--3 & \ok & expand log & $d = 1$, \dots{}, $4$ & 1.50 \\" in table
     assert r"4 & \unk & undecided" in table
     assert r"\textsf{derive show lda-logistic}" in table
 
