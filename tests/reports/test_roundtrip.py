@@ -9,6 +9,7 @@ grammar cannot read (∇, ∂/∂, ⊘, limits, 𝒩, block vectors) are covered
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -18,7 +19,9 @@ from derive import REGISTRY
 from derive.answers import ParseError, SymbolSpec, parse_answer
 from derive.ops import Grad, GradAt, GradMatrix, Hessian, Jacobian, explicit
 from derive.symbols import K, P, d, m
-from reports.latex import latex
+from reports.document import _Namer
+from reports.latex import LecturePrinter, latex
+from reports.names import named, names_for
 
 SIZES = {d: 2, K: 3, m: 4}
 SIGMA = sp.MatrixSymbol("Sigma", d, d)
