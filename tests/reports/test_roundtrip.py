@@ -61,40 +61,69 @@ def _same(a: sp.Basic, b: sp.Basic) -> bool:
     return all(abs(complex(x)) < 1e-9 for x in (list(diff) if getattr(diff, "is_Matrix", False) else [diff]))
 
 
-def _displayed() -> list[tuple[str, sp.Basic]]:
-    """Every expression the documents display: both sides of each step and each theorem relation."""
-    out = []
-    for name, dv in REGISTRY.items():
-        for i, step in enumerate(dv.steps, start=1):
-            out += [(f"{name} step {i} lhs", step.lhs), (f"{name} step {i} rhs", step.rhs)]
-        for k, rel in enumerate(dv.statement, start=1):
-            out += [(f"{name} theorem {k} lhs", rel.lhs), (f"{name} theorem {k} rhs", rel.rhs)]
-    return out
-
-
 #: Operators the grammar has no reading for: a line holding one is not read back (d/dz σ(z)
 #: would read as the product (d/(d·z))·σ(z)), and the golden strings cover them instead.
 UNREADABLE = (sp.Derivative, sp.Limit, Grad, Hessian, Jacobian, GradMatrix, GradAt)
 
 
-def _read(expr: sp.Basic) -> sp.Basic | None:
-    if expr.has(*UNREADABLE):
+def _displayed() -> list[tuple[str, sp.Basic, sp.Basic, tuple]]:
+    """Every expression the documents display, as verified and as shown (with the section's
+    named quantities): both sides of each step and of each theorem relation."""
+    out = []
+    printer = LecturePrinter()
+    for name, dv in REGISTRY.items():
+        names = names_for(name)
+        namer = _Namer(printer, names)
+        for i, step in enumerate(dv.steps, start=1):
+            lhs, rhs = namer.step_sides(step.lhs, step.rhs)
+            out += [(f"{name} step {i} lhs", step.lhs, lhs, names), (f"{name} step {i} rhs", step.rhs, rhs, names)]
+        for k, rel in enumerate(dv.statement, start=1):
+            out += [(f"{name} theorem {k} lhs", rel.lhs, named(rel.lhs, names), names),
+                    (f"{name} theorem {k} rhs", rel.rhs, named(rel.rhs, names), names)]
+    return out
+
+
+def _read(shown: sp.Basic, names: tuple = ()) -> sp.Basic | None:
+    """The printed ``shown`` read back by the answer grammar (None when it cannot read it)."""
+    if shown.has(*UNREADABLE):
         return None
+    symbols = [n.symbol for n in names if isinstance(n.symbol, (sp.Symbol, sp.MatrixSymbol))]
+    specs = _specs(shown)
+    specs += [SymbolSpec(s.name, s) for s in dict.fromkeys(symbols) if s.name not in {x.name for x in specs}]
     try:
-        return parse_answer(latex(expr), _specs(expr)).expr
+        return parse_answer(latex(shown), specs).expr
     except ParseError:
         return None
 
 
+def _unnamed(parsed: sp.Basic, names: tuple, verified: sp.Basic) -> list[sp.Basic]:
+    """Each reading of ``parsed`` with its names replaced by what they stand for (L has several
+    forms, one per variable it is a function of: each is tried).  A symbol the verified
+    expression itself holds (z in ∂L/∂z = σ(z) − y) stays a symbol."""
+    own = verified.free_symbols | verified.atoms(sp.MatrixSymbol)
+    meanings: dict = {}
+    for n in names:
+        if n.substitute and isinstance(n.symbol, (sp.Symbol, sp.MatrixSymbol)) and n.symbol not in own:
+            meanings.setdefault(n.symbol, []).append(n.meaning)
+    used = [s for s in meanings if parsed.has(s)]
+    readings = []
+    for choice in itertools.product(*(meanings[s] for s in used)):
+        e = parsed.xreplace(dict(zip(used, choice)))
+        for _ in range(3):   # p → σ(z) → σ(θᵀx + θ₀)
+            e = e.xreplace({s: m[0] for s, m in meanings.items()})
+        readings.append(e)
+    return readings or [parsed]
+
+
 def test_every_line_the_grammar_reads_is_the_verified_expression():
     read, wrong = 0, []
-    for where, expr in _displayed():
-        parsed = _read(expr)
+    for where, verified, shown, names in _displayed():
+        parsed = _read(shown, names)
         if parsed is None:
             continue
         read += 1
-        if not _same(parsed, expr):
-            wrong.append(f"{where}: {latex(expr)}")
+        if not any(_same(r, verified) for r in _unnamed(parsed, names, verified)):
+            wrong.append(f"{where}: {latex(shown)}")
     assert not wrong, "printed LaTeX that reads back as something else:\n" + "\n".join(wrong)
     assert read >= MIN_READ, f"only {read} displayed lines could be read back"
 
