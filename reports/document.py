@@ -319,12 +319,14 @@ def where_line(names: Sequence[Name], defined: set[str] | None = None, printer: 
             continue
         k = names.index(n)
         sym = printer.doprint(n.symbol)
-        if sym in defined:
+        others = [m for m in names[:k] + tuple(names[k + 1:]) if m.symbol != n.symbol]
+        meaning = printer.doprint(named(n.meaning, others))
+        # a name counts as defined only with the same meaning: θ of K classes is not θ of two
+        if sym + "=" + meaning in defined:
             old.append("$%s$" % sym)
             continue
-        others = [m for m in names[:k] + tuple(names[k + 1:]) if m.symbol != n.symbol]
-        new.append(r"$%s = %s$ (%s)" % (sym, printer.doprint(named(n.meaning, others)), prose(n.words)))
-        defined.add(sym)
+        new.append(r"$%s = %s$ (%s)" % (sym, meaning, prose(n.words)))
+        defined.add(sym + "=" + meaning)
     parts = []
     if new:
         parts.append("where " + "; ".join(new))

@@ -72,14 +72,18 @@ def run_checks() -> dict[str, tuple[WorkedCheck, WorkedCheck | None]]:
     return out
 
 
+def _sentence(text: str) -> str:
+    """A sentence's first letter capitalised, unless it is mathematics (θ stays θ, never Θ)."""
+    return text[:1].upper() + text[1:] if text[:1].isascii() else text
+
+
 def _symbols(t) -> str:
     return "; ".join(r"$%s$: %s" % (_P.doprint(s.obj), prose(s.meaning)) for s in t.symbols)
 
 
 def exercises_section() -> str:
     """The exercises: each question with its symbols, no answer."""
-    items = [r"\item \textbf{%s.} %s.\\ Symbols: %s." % (escape(t.name), prose(t.question[:1].upper()
-                                                                                         + t.question[1:]),
+    items = [r"\item \textbf{%s.} %s.\\ Symbols: %s." % (escape(t.name), prose(_sentence(t.question)),
                                                                  _symbols(t))
              for t in _targets()]
     if not items:
@@ -96,11 +100,10 @@ def _verbatim_answer(text: str) -> str:
 
 
 def _solution(t, checks: tuple[WorkedCheck, WorkedCheck | None] | None) -> str:
-    parts = [r"\subsection*{%s}" % escape(t.name), prose(t.question[:1].upper() + t.question[1:]) + ".",
+    parts = [r"\subsection*{%s}" % escape(t.name), prose(_sentence(t.question)) + ".",
              r"\paragraph{Answer.}" + "\n" + r"\[ %s \]" % _P.doprint(t.key)]
     if t.mistakes:
-        rows = [r"\item \emph{%s}: $%s$. %s" % (escape(m.name), _P.doprint(m.expr), prose(m.feedback[:1].upper()
-                                                                                      + m.feedback[1:]))
+        rows = [r"\item \emph{%s}: $%s$. %s" % (escape(m.name), _P.doprint(m.expr), prose(_sentence(m.feedback)))
                 for m in t.mistakes]
         parts.append(r"\paragraph{Common mistakes.}" + "\n\\begin{itemize}\n" + "\n".join(rows) + "\n\\end{itemize}")
     if checks is not None:

@@ -64,19 +64,26 @@ def _conventions() -> list[tuple[str, str]]:
 
 
 def _named_rows() -> list[tuple[str, str]]:
-    """The named quantities of the whole chapter, each with its definition and first section."""
-    rows, seen = [], set()
-    for derivation in ("bce-gradient", "softmax-ce-gradient", "mlp-backprop", "logistic-geometry"):
+    """The named quantities of the whole chapter, each once, with its definition and section.
+
+    A symbol named again in a later section with another formula (L for K classes) gets that
+    formula added to its row ("then also"), so the table defines each symbol in one place."""
+    rows: dict[str, list[str]] = {}
+    for derivation in ("bce-gradient", "logistic-geometry", "softmax-ce-gradient", "mlp-backprop"):
         names = names_for(derivation)
         for k, n in enumerate(names):
-            sym = _P.doprint(n.symbol)
-            if not n.words or (sym, derivation == "mlp-backprop") in seen:
+            if not n.words:
                 continue
-            seen.add((sym, derivation == "mlp-backprop"))
+            sym = "$%s$" % _P.doprint(n.symbol)
             others = [o for o in names[:k] + names[k + 1:] if o.symbol != n.symbol]
-            where = r" (Section~\ref{sec:%s})" % derivation
-            rows.append(("$%s$" % sym, "$%s$, %s%s" % (_P.doprint(named(n.meaning, others)), prose(n.words), where)))
-    return rows
+            meaning = "$%s$" % _P.doprint(named(n.meaning, others))
+            where = r"Section~\ref{sec:%s}" % derivation
+            if sym not in rows:
+                rows[sym] = ["%s, %s (%s)" % (meaning, prose(n.words), where)]
+            elif not any(meaning in r for r in rows[sym]):
+                rows[sym].append("%s (%s)" % (meaning, where))
+    return [(sym, "; then also ".join(parts[:1] + [" and ".join(parts[1:])]) if len(parts) > 1 else parts[0])
+            for sym, parts in rows.items()]
 
 
 def notation_section() -> str:
@@ -129,7 +136,7 @@ def summary_section(refs: Mapping[str, str]) -> str:
             "example, its gradient and one step of gradient descent with learning rate $\\varepsilon$.}"
             "\\label{tab:summary}\n\\renewcommand{\\arraystretch}{1.3}\n"
             "\\begin{tabular}{@{}>{\\raggedright\\arraybackslash}p{0.15\\linewidth}"
-            ">{\\raggedright\\arraybackslash}p{0.14\\linewidth}>{\\raggedright\\arraybackslash}p{0.2\\linewidth}"
-            ">{\\raggedright\\arraybackslash}p{0.2\\linewidth}>{\\raggedright\\arraybackslash}p{0.22\\linewidth}@{}}\n"
+            ">{\\raggedright\\arraybackslash}p{0.13\\linewidth}>{\\raggedright\\arraybackslash}p{0.19\\linewidth}"
+            ">{\\raggedright\\arraybackslash}p{0.19\\linewidth}>{\\raggedright\\arraybackslash}p{0.22\\linewidth}@{}}\n"
             "\\toprule\nModel & Output & Loss $L$ & Gradient & Update \\\\\n\\midrule\n"
             + "\n".join(rows) + "\n\\bottomrule\n\\end{tabular}\n\\end{table}")

@@ -18,7 +18,7 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[table]{xcolor}
 \usepackage[labelfont=bf]{caption}
 \usepackage[hidelinks]{hyperref}
-\allowdisplaybreaks[1]
+\allowdisplaybreaks[3]
 % text that reads back from the PDF (search, copy, pdftotext), big delimiters included
 \input{glyphtounicode}
 \pdfgentounicode=1

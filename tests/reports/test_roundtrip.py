@@ -26,7 +26,7 @@ from reports.names import named, names_for
 SIZES = {d: 2, K: 3, m: 4}
 SIGMA = sp.MatrixSymbol("Sigma", d, d)
 #: At least this many displayed lines must be read back: the route does real work.
-MIN_READ = 110
+MIN_READ = 150
 
 
 def _specs(expr: sp.Basic) -> list[SymbolSpec]:
