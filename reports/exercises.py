@@ -11,6 +11,7 @@ so targets read from problem files appear here the same way as the built-in ones
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -95,25 +96,44 @@ def exercises_section() -> str:
             "\\begin{enumerate}\n" + "\n".join(items) + "\n\\end{enumerate}")
 
 
-def _verbatim_answer(text: str) -> str:
-    return r"\texttt{%s}" % escape(text)
+def _display(expr: sp.Basic) -> str:
+    """A formula on lines of its own, broken at its + and − signs where it is long."""
+    from .layout import break_terms
+
+    lines = break_terms(expr, 34.0, _P)
+    return "\n\\begin{gather*}\n%s\n\\end{gather*}\n" % " \\\\\n".join(lines)
+
+
+def _feedback(text: str) -> str:
+    """The checker's feedback without the point it quotes (long vectors of digits): the words only."""
+    words, found, _ = text.partition(" For example at ")
+    return prose(words) + (" (The checker also quotes a point where the two answers differ.)" if found else "")
+
+
+def _typed(text: str, expr: sp.Basic) -> str:
+    """How the checked answer was typed: the formula as shown above (its LaTeX), or a plain string
+    that may break after any operator."""
+    if text in (_P.doprint(expr), _P.doprint(expr).replace(r"\mathbf{1}", "1")):
+        return "the formula above in LaTeX"
+    pieces = re.split(r"([-+*/(),])", text)
+    return r"\texttt{%s}" % r"\allowbreak{}".join(escape(p) for p in pieces if p)
 
 
 def _solution(t, checks: tuple[WorkedCheck, WorkedCheck | None] | None) -> str:
     parts = [r"\subsection*{%s}" % escape(t.name), prose(_sentence(t.question)) + ".",
-             r"\paragraph{Answer.}" + "\n" + r"\[ %s \]" % _P.doprint(t.key)]
+             r"\paragraph{Answer.}" + _display(t.key)]
     if t.mistakes:
-        rows = [r"\item \emph{%s}: $%s$. %s" % (escape(m.name), _P.doprint(m.expr), prose(_sentence(m.feedback)))
+        rows = [r"\item \emph{%s}:%s%s" % (escape(m.name), _display(m.expr), prose(_sentence(m.feedback)))
                 for m in t.mistakes]
         parts.append(r"\paragraph{Common mistakes.}" + "\n\\begin{itemize}\n" + "\n".join(rows) + "\n\\end{itemize}")
     if checks is not None:
         key, wrong = checks
-        lines = [r"\item the key, typed as %s: \textbf{%s}. %s" % (_verbatim_answer(key.answer), escape(key.verdict),
-                                                                    prose(key.feedback))]
+        lines = [r"\item the key, typed as %s: \textbf{%s}. %s" % (_typed(key.answer, t.key), escape(key.verdict),
+                                                                    _feedback(key.feedback))]
         if wrong is not None:
             lines.append(r"\item the mistake \emph{%s}, typed as %s: \textbf{%s}. %s" % (
-                escape(t.mistakes[0].name), _verbatim_answer(wrong.answer), escape(wrong.verdict),
-                prose(wrong.feedback)))
+                escape(t.mistakes[0].name), _typed(wrong.answer, t.mistakes[0].expr), escape(wrong.verdict),
+                _feedback(wrong.feedback)))
         parts.append(r"\paragraph{A worked check.} What \textsf{derive check} answers:" + "\n\\begin{itemize}\n"
                      + "\n".join(lines) + "\n\\end{itemize}")
     return "\n\n".join(parts)
@@ -124,7 +144,8 @@ def solutions_document(checks: dict[str, tuple[WorkedCheck, WorkedCheck | None]]
     """The solutions: every target's key, its named mistakes with feedback, and a worked check."""
     checks = run_checks() if checks is None else checks
     targets = [t for t in _targets() if only is None or t.name in only]
-    body = ("These are the solutions to the exercises of the lecture notes. Each answer key is a formula the "
+    body = ("\\sloppy\n"
+            "These are the solutions to the exercises of the lecture notes. Each answer key is a formula the "
             "derivations proved; the common mistakes are the ones the checker recognises, with the feedback it "
             "gives.\n\n" + "\n\n".join(_solution(t, checks.get(t.name)) for t in targets))
     return document(body, r"Logistic Regression \& Neural Networks", "Solutions to the exercises",

@@ -283,7 +283,10 @@ def _prose(text: str) -> str:
                 body, head = head + body, ""
             while body.endswith(")") and body.count(")") > body.count("("):
                 body, end = body[:-1], ")" + end   # "(explicit d=1..4)": the text's parenthesis
-            pieces.append(escape(head) + "$" + math_token(body) + "$" + escape(end) + tail)
+            tex = math_token(body)
+            if len(body) > 60 or re.search(r"\[-?[\d.]+,", body):   # a list of values may break after its commas
+                tex = tex.replace(", ", r",\allowbreak ")
+            pieces.append(escape(head) + "$" + tex + "$" + escape(end) + tail)
             run.clear()
 
     tokens = _tokens(text)
