@@ -12,7 +12,8 @@ from typing import Sequence
 
 from derive.verify import Verdict
 
-from .document import Section, _counterexample, escape, mark, prose
+from .document import Section, _counterexample, mark
+from .text import escape, prose
 from .scope import method_phrase, scope_phrase
 
 __all__ = ["checked_table", "checked_section"]
@@ -60,13 +61,17 @@ def checked_table(items: Sequence[Section], numbered: bool = True) -> str:
             body.append(r"%s & %s & %s & %s & %.2f \\" % (steps, sign, method, sizes, seconds))
         if k < len(items):
             body.append(r"\addlinespace")
-    label = "\\label{tab:checked}" if numbered else ""
+    columns = ("@{}l c >{\\raggedright\\arraybackslash}p{0.33\\linewidth} "
+               ">{\\raggedright\\arraybackslash}p{0.30\\linewidth} r@{}")
+    caption = "\\caption{How each step was checked: method, sizes and cases, and time.}"
     head = "\\toprule\nSteps & & Method & Sizes and cases checked & s \\\\\n\\midrule\n"
-    return ("\\begin{longtable}{@{}l c >{\\raggedright\\arraybackslash}p{0.33\\linewidth} "
-            ">{\\raggedright\\arraybackslash}p{0.30\\linewidth} r@{}}\n"
-            "\\caption{How each step was checked: method, sizes and cases, and time.}" + label + "\\\\\n"
-            + head + "\\endfirsthead\n" + head + "\\endhead\n"
-            + "\n".join(body) + "\n\\bottomrule\n\\end{longtable}")
+    rows = "\n".join(body) + "\n\\bottomrule\n"
+    if not numbered:
+        # a handout is built in one pass, which a longtable cannot align: a plain table instead
+        return ("\\begin{table}[htbp]\n\\centering\n" + caption + "\n\\begin{tabular}{" + columns + "}\n"
+                + head + rows + "\\end{tabular}\n\\end{table}")
+    return ("\\begin{longtable}{" + columns + "}\n" + caption + "\\label{tab:checked}\\\\\n"
+            + head + "\\endfirsthead\n" + head + "\\endhead\n" + rows + "\\end{longtable}")
 
 
 def checked_section(items: Sequence[Section]) -> str:

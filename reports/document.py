@@ -13,22 +13,21 @@ document built from it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derive import assumptions as A
 from derive.step import Derivation, compose
 from derive.verify import StepResult, Verdict
 
+from .assumptions_text import assumption_latex
 from .latex import LecturePrinter, latex
 from .layout import break_terms, width_em
 from .names import Name, named, names_for
 from .preamble import document
-from .text import escape, plain, prose
+from .text import plain, prose
 
 __all__ = ["Figure", "Section", "badge", "mark", "relation_symbol", "assumption_latex", "chain_display",
            "claims_display", "theorem_box", "section", "standalone", "overall", "concludes", "Refs"]
@@ -116,52 +115,9 @@ def mark(result: StepResult | None) -> str:
     return {Verdict.PROVED: r"\ok", Verdict.REFUTED: r"\bad"}.get(result.verdict, r"\unk")
 
 
-# Each assumption class in words, with its symbols set by the printer.
-_ASSUMPTION_FORMS = {
-    A.Real: "{} real",
-    A.Positive: "${} > 0$",
-    A.Binary: r"${} \in \{{0, 1\}}$",
-    A.OneHot: "{} one-hot",
-    A.Simplex: r"{} positive, summing to $1$",
-    A.SymmetricPositiveDefinite: "{} symmetric positive-definite",
-}
-
-
-def assumption_latex(assumption: A.Assumption) -> str:
-    """One assumption in words, e.g. ``$p \\in (0, 1)$`` or ``$\\boldsymbol{\\Sigma}^{-1}$ symmetric positive-definite``."""
-    names = [latex(s) for s in assumption.symbols]
-    if isinstance(assumption, A.Interval):
-        return r"$%s \in (%s, %s)$" % (", ".join(names), _g(assumption.low), _g(assumption.high))
-    form = _ASSUMPTION_FORMS.get(type(assumption))
-    if form is None:
-        return _own_words(assumption)
-    inline = form.startswith("$")
-    joined = ", ".join(names) if inline else ", ".join("$%s$" % n for n in names)
-    return form.format(joined)
-
-
 def title(text: str) -> str:
     """A title: mathematics in the text, plain ASCII in the PDF's bookmarks."""
     return r"\texorpdfstring{%s}{%s}" % (prose(text), plain(text))
-
-
-def _own_words(assumption: A.Assumption) -> str:
-    """An assumption this module does not know: its ``describe()``, with its symbols printed."""
-    text = assumption.describe()
-    printed = {}
-    # longest names first, so that "s_a" is not taken for "s"
-    for k, sym in enumerate(sorted(assumption.symbols, key=lambda s: -len(sp.sstr(s)))):
-        marker = "QQSYMBOL%sQQ" % chr(ord("A") + k)
-        text = re.sub(r"(?<![\w])%s(?![\w])" % re.escape(sp.sstr(sym)), marker, text)
-        printed[marker] = "$%s$" % latex(sym)
-    out = prose(text)
-    for marker, tex in printed.items():
-        out = out.replace(marker, tex)
-    return out
-
-
-def _g(value: float) -> str:
-    return ("%g" % value).replace("inf", r"\infty")
 
 
 # -- the proof ---------------------------------------------------------------------------

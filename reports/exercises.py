@@ -96,11 +96,25 @@ def exercises_section() -> str:
             "\\begin{enumerate}\n" + "\n".join(items) + "\n\\end{enumerate}")
 
 
-def _display(expr: sp.Basic) -> str:
+def _shown(expr: sp.Basic, t) -> sp.Basic:
+    """``expr`` as the question writes it: with the target's bound names (h, s, p, z) and a 1×1
+    matrix as its entry."""
+    from .names import Name, named
+
+    names = [Name(b.symbol, b.definition, "") for b in t.bindings if not isinstance(b.symbol, sp.MatrixSymbol)
+             or b.symbol.name != "P"]
+    for _ in range(3):   # inner names first: tanh(…) → h, then softmax(W₂h + b₂) → s
+        expr = named(expr, names)
+    if isinstance(expr, sp.MatrixBase) and expr.shape == (1, 1):
+        expr = expr[0, 0]
+    return expr
+
+
+def _display(expr: sp.Basic, t=None) -> str:
     """A formula on lines of its own, broken at its + and − signs where it is long."""
     from .layout import break_terms
 
-    lines = break_terms(expr, 34.0, _P)
+    lines = break_terms(_shown(expr, t) if t is not None else expr, 34.0, _P)
     return "\n\\begin{gather*}\n%s\n\\end{gather*}\n" % " \\\\\n".join(lines)
 
 
@@ -121,9 +135,9 @@ def _typed(text: str, expr: sp.Basic) -> str:
 
 def _solution(t, checks: tuple[WorkedCheck, WorkedCheck | None] | None) -> str:
     parts = [r"\subsection*{%s}" % escape(t.name), prose(_sentence(t.question)) + ".",
-             r"\paragraph{Answer.}" + _display(t.key)]
+             r"\paragraph{Answer.}" + _display(t.key, t)]
     if t.mistakes:
-        rows = [r"\item \emph{%s}:%s%s" % (escape(m.name), _display(m.expr), prose(_sentence(m.feedback)))
+        rows = [r"\item \emph{%s}:%s%s" % (escape(m.name), _display(m.expr, t), prose(_sentence(m.feedback)))
                 for m in t.mistakes]
         parts.append(r"\paragraph{Common mistakes.}" + "\n\\begin{itemize}\n" + "\n".join(rows) + "\n\\end{itemize}")
     if checks is not None:

@@ -162,8 +162,11 @@ def _draw_boundaries(path: Path, panels: list[tuple[str, np.ndarray, np.ndarray,
         ax.set_title(title, fontsize=9.5)
         ax.set_xlabel(r"$x_1$")
     axes[0].set_ylabel(r"$x_2$")
-    axes[0].legend(loc="lower right", fontsize=7, framealpha=0.9, markerscale=2)
     fig.tight_layout(w_pad=1.0)
+    # one legend below both panels, where it covers neither points nor boundaries
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=5, fontsize=7.5,
+               frameon=False, markerscale=2)
     fig.savefig(path)
 
 
@@ -191,6 +194,24 @@ def numeric_section(figure_dir: Path, relative: str) -> str:
         return ""
 
 
+def _fits_table(model_fits: dict, violating_fits: dict, truth: tuple) -> str:
+    """The fitted boundaries and their test accuracy on both data sets, as a captioned table."""
+    rows = []
+    for label, fits, true in (("LDA model", model_fits, truth), ("distant cluster", violating_fits, None)):
+        for name, key in (("logistic regression", "logistic"), ("Gaussian LDA", "lda")):
+            f = fits[key]
+            rows.append(r"%s & %s & $%s$ & $%.3f$ & %.3f \\" % (label, name, _vector(f.theta), f.theta0, f.accuracy))
+            label = ""
+        if true is not None:
+            rows.append(r" & Bayes (true $\Sigma^{-1}(\mu_1-\mu_0)$) & $%s$ & $%.3f$ & -- \\" % (_vector(true[0]), true[1]))
+        rows.append(r"\addlinespace")
+    return ("\\begin{table}[htbp]\n\\centering\n\\caption{The fitted boundaries $\\boldsymbol{\\theta}^{\\top}"
+             "\\mathbf{x} + \\theta_0 = 0$ and their test accuracy, on the model data and on data with a distant "
+             "cluster.}\\label{tab:boundaries}\n\\begin{tabular}{@{}llrrr@{}}\n\\toprule\n"
+             "data & fit & $\\boldsymbol{\\theta}$ & $\\theta_0$ & test accuracy \\\\\n\\midrule\n"
+             + "\n".join(rows[:-1]) + "\n\\bottomrule\n\\end{tabular}\n\\end{table}")
+
+
 def _section(figure_dir: Path, relative: str) -> str:
     import matplotlib
 
@@ -211,20 +232,7 @@ def _section(figure_dir: Path, relative: str) -> str:
         _draw_boundaries(figure_dir / "boundaries.pdf", [
             ("data from the LDA model", X, y, model_fits, truth),
             ("class 1 with a distant cluster", V, v, violating_fits, None)])
-    rows = []
-    for label, fits, true in (("LDA model", model_fits, truth), ("distant cluster", violating_fits, None)):
-        for name, key in (("logistic regression", "logistic"), ("Gaussian LDA", "lda")):
-            f = fits[key]
-            rows.append(r"%s & %s & $%s$ & $%.3f$ & %.3f \\" % (label, name, _vector(f.theta), f.theta0, f.accuracy))
-            label = ""
-        if true is not None:
-            rows.append(r" & Bayes (true $\Sigma^{-1}(\mu_1-\mu_0)$) & $%s$ & $%.3f$ & -- \\" % (_vector(true[0]), true[1]))
-        rows.append(r"\addlinespace")
-    table = ("\\begin{table}[htbp]\n\\centering\n\\caption{The fitted boundaries $\\boldsymbol{\\theta}^{\\top}"
-             "\\mathbf{x} + \\theta_0 = 0$ and their test accuracy, on the model data and on data with a distant "
-             "cluster.}\\label{tab:boundaries}\n\\begin{tabular}{@{}llrrr@{}}\n\\toprule\n"
-             "data & fit & $\\boldsymbol{\\theta}$ & $\\theta_0$ & test accuracy \\\\\n\\midrule\n"
-             + "\n".join(rows[:-1]) + "\n\\bottomrule\n\\end{tabular}\n\\end{table}")
+    table = _fits_table(model_fits, violating_fits, truth)
     better = violating_fits["logistic"].accuracy >= violating_fits["lda"].accuracy
     verdict = ("the discriminative fit, which assumes nothing about $p(\\mathbf{x}\\,|\\,k)$, classifies "
                "at least as well" if better else "here the generative fit still classifies better")
