@@ -164,7 +164,7 @@ def math_token(text: str) -> str:
     braces: list[bool] = []   # for each open brace: is it a set's brace?
     while i < len(text):
         two = text[i:i + 2]
-        if two in MATH_CHARS:
+        if len(two) == 2 and two in MATH_CHARS:
             out.append(MATH_CHARS[two])
             i += 2
             continue
@@ -210,7 +210,8 @@ def math_token(text: str) -> str:
                 out.append(c + "{" + math_token(word.group()) + "}")
                 i = j + len(word.group())
                 continue
-        out.append(MATH_CHARS[c] + (" " if MATH_CHARS[c][-1:].isalpha() else "") if c in MATH_CHARS
+        spaced = MATH_CHARS.get(c, "")[-1:].isalpha() and i + 1 < len(text)   # \sigma x, not \sigmax
+        out.append(MATH_CHARS[c] + (" " if spaced else "") if c in MATH_CHARS
                    else c if c.isascii() else "?")
         i += 1
     return _balance("".join(out))

@@ -36,6 +36,7 @@ GOLDEN = [
     ("∂e^{a_i}/∂a_j = δ_ij e^{a_i} and W_ij", r"$\partial e^{a_i}/\partial a_j = \delta _{ij} e^{a_i}$ and $W_{ij}$"),
     # x⊥ is a vector's name, not the relation ⊥; ℝ^d is blackboard bold
     ("θᵀx⊥ = 0 for v ∈ R^d", r"$\theta ^{\top}x_{\perp} = 0$ for $v \in  \mathbb{R}^d$"),
+    ("x⊥ and x_b, and αθᵀx⊥", r"$x_{\perp}$ and $x_b$, and $\alpha \theta ^{\top}x_{\perp}$"),
     # a word inside mathematics is upright
     ("P(error | x) = 1 − rᵀs", r"$P(\text{error} | x) = 1 - r^{\top}s$"),
     # Σ as a sum, next to Σ the covariance
