@@ -250,7 +250,7 @@ def _section(figure_dir: Path, relative: str) -> str:
         r"$J = \frac{1}{n}\sum_i \ell_i + \frac{\lambda}{2}\lVert\boldsymbol{\theta}\rVert^2$ "
         r"($\lambda = 10^{-3}$) on the model data for each solver; $J^* = %.10f$ is the lowest value "
         r"reached. Iterations: %s." % (best, iterations),
-        "\\begin{figure}[htbp]\n\\centering\n\\includegraphics[width=0.82\\linewidth]{%s/training.pdf}\n"
+        "\\begin{figure}[htbp]\n\\centering\n\\includegraphics[width=\\linewidth]{%s/training.pdf}\n"
         "\\caption{Training curves of logistic regression on the model data: for each solver, the gap "
         "between the objective and the lowest value any solver reached, per iteration (per epoch for "
         "SGD).}\\label{fig:training}\n\\end{figure}" % relative,
