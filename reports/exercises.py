@@ -21,7 +21,7 @@ from .latex import LecturePrinter
 from .preamble import document
 from .text import escape, prose
 
-__all__ = ["exercises_section", "solutions_document", "run_checks", "WorkedCheck", "SOLUTIONS_NAME"]
+__all__ = ["exercises_section", "solutions_document", "run_checks", "exercise_job", "WorkedCheck", "SOLUTIONS_NAME"]
 
 SOLUTIONS_NAME = "lecture-notes-solutions"
 _P = LecturePrinter()
@@ -164,3 +164,9 @@ def solutions_document(checks: dict[str, tuple[WorkedCheck, WorkedCheck | None]]
             "gives.\n\n" + "\n\n".join(_solution(t, checks.get(t.name)) for t in targets))
     return document(body, r"Logistic Regression \& Neural Networks", "Solutions to the exercises",
                     pdf_title=r"Logistic Regression \& Neural Networks: solutions")
+
+
+def exercise_job() -> tuple[str, str]:
+    """The exercises section and the solutions document (a job for the report's worker pool, so
+    that the checker is imported and run there)."""
+    return exercises_section(), solutions_document(run_checks())

@@ -1,9 +1,9 @@
 """The forward pass of the network as a figure: x → h = tanh(W₁x + b₁) → a = W₂h + b₂ → s = softmax(a).
 
 The figure is computed, not drawn by hand: a seeded network with d = 3 inputs, m = 4 hidden
-units and K = 3 classes is run on one input by ``numeric.mlp.forward`` (the trainer's own
-forward pass), each unit shows its value, and each connection's width and colour show its
-weight's size and sign.
+units and K = 3 classes is run on one input through the derivation's own expressions
+(``mlp_backprop.HIDDEN`` and ``PROBS``, lambdified at those sizes); each unit shows its value,
+and each connection's width and colour show its weight's size and sign.
 """
 
 from __future__ import annotations
@@ -20,16 +20,30 @@ SEED = 20240919
 
 def forward_values() -> dict[str, np.ndarray]:
     """The weights, the input and every layer's values of the example network."""
-    from numeric.mlp import forward
-    from numeric.stable import softmax
+    from derive.assumptions import instantiate
+    from derive.derivations import mlp_backprop as mlp
+    from derive.ops import explicit
+    from derive.symbols import K, W1, W2, b1, b2, d, m, x
 
-    d, m, k = SIZES
+    from .figures import numeric_function
+
+    sizes = dict(zip((d, m, K), SIZES))
     rng = np.random.default_rng(SEED)
-    W1, b1 = rng.normal(0, 0.9, (m, d)), rng.normal(0, 0.3, m)
-    W2, b2 = rng.normal(0, 0.9, (k, m)), rng.normal(0, 0.3, k)
-    x = np.array([1.0, -0.5, 0.8])
-    H, A = forward(x[None, :], W1, b1, W2, b2)
-    return {"x": x, "W1": W1, "b1": b1, "W2": W2, "b2": b2, "h": H[0], "a": A[0], "s": softmax(A[0])}
+    values = {"W1": rng.normal(0, 0.9, (SIZES[1], SIZES[0])), "b1": rng.normal(0, 0.3, SIZES[1]),
+              "W2": rng.normal(0, 0.9, (SIZES[2], SIZES[1])), "b2": rng.normal(0, 0.3, SIZES[2]),
+              "x": np.array([1.0, -0.5, 0.8])}
+    out = dict(values)
+    for key, expr in (("h", mlp.HIDDEN), ("a", mlp.LOGITS), ("s", mlp.PROBS)):
+        inst = instantiate(expr, (), sizes)
+        symbols, numbers = [], []
+        for name, sym in (("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2), ("x", x)):
+            entries = inst.entries.get(sym.subs(sizes))
+            if entries is not None:
+                symbols.extend(entries)
+                numbers.extend(np.ravel(values[name]))
+        f = numeric_function(list(explicit(inst.expr)), symbols)
+        out[key] = np.array(f(*numbers), dtype=float).ravel()
+    return out
 
 
 def _column(n: int) -> np.ndarray:

@@ -46,17 +46,21 @@ def _extra(name: str, extras: Mapping[str, Callable[[], str]]) -> str:
         return ""
 
 
-def lecture_notes(items: Sequence[Section], appendices: Sequence[str] = (), exercises: str = "") -> str:
+def lecture_notes(items: Sequence[Section], appendices: Sequence[str] = (), exercises: str = "",
+                  computed: Mapping[str, str] | None = None) -> str:
     """The lecture's derivations in one document.
 
     ``appendices`` are LaTeX sections (the errata, the numeric experiments) placed in the
     appendix before the table of how each step was checked; ``exercises`` closes the chapter.
+    ``computed`` gives subsections already made elsewhere (the worked example, computed in a
+    worker process so that this one never imports ``numeric``), by derivation name.
     """
     from .chapter import motivation
 
     refs = references(items)
     names = {item.derivation.name for item in items}
     extras = {k: v for k, v in EXTRAS().items() if k in names}
+    extras.update({k: (lambda tex=tex: tex) for k, tex in (computed or {}).items() if k in names})
     front = ("\\subsection*{About these notes}\n"
              "These notes derive the results of the lecture \\emph{Logistic Regression \\& Neural Networks} as "
              "chains of small steps. The statements, the steps and the figures all come from the derivations of "

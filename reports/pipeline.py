@@ -79,7 +79,7 @@ def verify_all(derivations: Sequence[Derivation], workers: int = WORKERS) -> lis
 
 
 def _run(derivations: Sequence[Derivation], workers: int, figure_dir: Path | None,
-         notes: bool) -> tuple[list[list[StepResult]], dict, list | None, str, dict | None]:
+         notes: bool) -> tuple[list[list[StepResult]], dict, list | None, str, tuple | None, str]:
     """Verify every derivation, draw the figures, check the errata, run the numeric
     experiments and the exercises' worked checks (the last three for the lecture notes only),
     side by side."""
@@ -89,10 +89,8 @@ def _run(derivations: Sequence[Derivation], workers: int, figure_dir: Path | Non
         with _executor(workers) as pool:
             figures = errata_checks = numeric = None
             if notes and figure_dir is not None:
-                from .numeric_report import numeric_section
-
                 # the slowest job (it imports and trains numeric): first in line
-                numeric = pool.submit(numeric_section, figure_dir, FIGURE_DIR)
+                numeric = pool.submit(_numeric_job, figure_dir)
             if figure_dir is not None:
                 from .figures import make_figures
 
@@ -100,19 +98,29 @@ def _run(derivations: Sequence[Derivation], workers: int, figure_dir: Path | Non
             worked = None
             if notes:
                 from .errata import verify_errata
-                from .exercises import run_checks
+                from .exercises import exercise_job
 
                 errata_checks = pool.submit(verify_errata)
-                worked = pool.submit(run_checks)
+                worked = pool.submit(exercise_job)
             # Longest first, so that the workers finish together.
             order = sorted(range(len(derivations)), key=lambda i: -_cost(derivations[i]))
             futures = {i: pool.submit(_verify_one, i) for i in order}
             results = [futures[i].result() for i in range(len(derivations))]
+            experiments, example = numeric.result() if numeric else ("", "")
             return (results, figures.result() if figures else {},
-                    errata_checks.result() if errata_checks else None, numeric.result() if numeric else "",
-                    worked.result() if worked else None)
+                    errata_checks.result() if errata_checks else None, experiments,
+                    worked.result() if worked else None, example)
     finally:
         _PENDING = ()
+
+
+def _numeric_job(figure_dir: Path) -> tuple[str, str]:
+    """The numeric experiments and the worked example: both import ``numeric``, so one worker
+    pays for the import once."""
+    from .example import example_job
+    from .numeric_report import numeric_section
+
+    return numeric_section(figure_dir, FIGURE_DIR), example_job()
 
 
 @dataclass
@@ -136,11 +144,11 @@ def write_reports(derivations: Sequence[Derivation], outdir: Path | str, *, note
     outdir.mkdir(parents=True, exist_ok=True)
     figure_dir = outdir / FIGURE_DIR if figures else None
     if results is None:
-        results, drawn, checks, numeric, worked = _run(derivations, workers, figure_dir, notes)
+        results, drawn, checks, numeric, worked, example = _run(derivations, workers, figure_dir, notes)
     else:
         if len(results) != len(derivations):
             raise ValueError(f"{len(results)} result lists for {len(derivations)} derivations")
-        _, drawn, checks, numeric, worked = _run((), workers, figure_dir, notes)
+        _, drawn, checks, numeric, worked, example = _run((), workers, figure_dir, notes)
     written = Written()
     for d, rs in zip(derivations, results):
         figs = [document.Figure(f"{FIGURE_DIR}/{name}", caption) for name, caption in drawn.get(d.name, [])]
@@ -150,23 +158,25 @@ def write_reports(derivations: Sequence[Derivation], outdir: Path | str, *, note
         path.write_text(document.standalone(item), encoding="utf-8")
         written.tex.append(path)
     if notes:
-        written.tex.extend(_write_notes(written.sections, outdir, checks, numeric, worked))
+        written.tex.extend(_write_notes(written.sections, outdir, checks, numeric, worked, example))
     return written
 
 
 def _write_notes(sections: Sequence[document.Section], outdir: Path, checks: list | None, numeric: str,
-                 worked: dict | None) -> list[Path]:
+                 worked: tuple[str, str] | None, example: str) -> list[Path]:
     """lecture-notes.tex (errata and numeric experiments in the appendix) and the solutions."""
     from .errata import errata_section
-    from .exercises import SOLUTIONS_NAME, exercises_section, solutions_document
+    from .exercises import SOLUTIONS_NAME, exercise_job
     from .notes import lecture_notes
 
     results = {s.derivation.name: (s.derivation, s.results) for s in sections}
     appendices = [errata_section(results, checks), numeric]
     path = outdir / f"{NOTES_NAME}.tex"
-    path.write_text(lecture_notes(sections, [a for a in appendices if a], exercises_section()), encoding="utf-8")
+    exercises, solutions_tex = worked if worked is not None else exercise_job()
+    path.write_text(lecture_notes(sections, [a for a in appendices if a], exercises, {"sgd-update": example}),
+                    encoding="utf-8")
     solutions = outdir / f"{SOLUTIONS_NAME}.tex"
-    solutions.write_text(solutions_document(worked), encoding="utf-8")
+    solutions.write_text(solutions_tex, encoding="utf-8")
     return [path, solutions]
 
 
