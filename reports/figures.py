@@ -310,9 +310,9 @@ FIGURES: tuple[FigureSpec, ...] = (
                draw_lda, ("lda_logistic",)),
     FigureSpec("forward", "mlp-backprop",
                "The forward pass of a network with d = 3 inputs, m = 4 tanh units and K = 3 classes, computed "
-               "by the toolkit's trainer on one input x: each unit shows its value, each connection's width its "
-               "weight's size (blue positive, orange negative). The softmax turns the logits a into "
-               "probabilities s that sum to 1.", _draw_forward, ("mlp_backprop",)),
+               "from the derived formulas for h, a and s on one input x: each unit shows its value, each "
+               "connection's width its weight's size (blue positive, orange negative). The softmax turns the "
+               "logits a into probabilities s that sum to 1.", _draw_forward, ("mlp_backprop",)),
 )
 
 
