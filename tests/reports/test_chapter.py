@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
-import sympy as sp
 
 from derive import REGISTRY
 from derive.verify import StepResult, Verdict
