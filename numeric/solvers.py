@@ -335,7 +335,9 @@ def sgd(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: in
     per_epoch = max(1, math.ceil(n / batch_size))
     mean, n_mean, t = theta.copy(), 0, 0
     start_averaging = max_iter // 2
-    value = objective.value(theta)
+    value, grad = objective.value_gradient(theta)
+    if _max_abs(grad) <= tol:
+        return SolverResult(theta, value, 0, True, "gradient below tol", grad_max=_max_abs(grad))
     for epoch in range(1, max_iter + 1):
         order = rng.permutation(n)
         for start in range(0, n, batch_size):
