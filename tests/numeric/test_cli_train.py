@@ -150,7 +150,8 @@ def test_summary_prints_the_results_table(capsys: pytest.CaptureFixture) -> None
     assert main(["train", "logistic", "--data", str(data), "--target", "label", "--summary"]) == 0
     out = capsys.readouterr().out
     assert "Logit Regression Results" in out and "std err" in out
-    assert [line.split()[0] for line in out.splitlines() if line.startswith(("x1 ", "x2 ", "const "))] == \
+    table = out[out.index("Logit Regression Results"):]
+    assert [line.split()[0] for line in table.splitlines() if line.startswith(("x1 ", "x2 ", "const "))] == \
         ["x1", "x2", "const"]
 
 
