@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from .linear_loss import BinaryObjective, MultinomialObjective
 from .parallel import serial_rows, single_threaded_blas
 
-__all__ = ["is_dask", "ChunkedObjective", "chunked_binary", "chunked_multinomial", "predict_chunked", "chunkwise"]
+__all__ = ["is_dask", "ChunkedObjective", "predict_chunked", "chunkwise"]
 
 Array = NDArray[np.float64]
 
@@ -179,16 +179,6 @@ class ChunkedObjective:
         """As ``MultinomialObjective.null_directions`` (they depend only on K, d and l2)."""
         shape_only = MultinomialObjective(np.zeros((1, self.d)), np.eye(self.K)[:1], self.l2)
         return shape_only.null_directions()
-
-
-def chunked_binary(X, y, classes: np.ndarray, l2: float) -> ChunkedObjective:
-    """The binary objective of bernoulli-nll over row chunks; ``classes[1]`` is the positive label."""
-    return ChunkedObjective("binary", X, y, classes, l2)
-
-
-def chunked_multinomial(X, y, classes: np.ndarray, l2: float) -> ChunkedObjective:
-    """The K-class softmax cross-entropy objective over row chunks."""
-    return ChunkedObjective("multinomial", X, y, classes, l2)
 
 
 def predict_chunked(X, fn, n_outputs: int | None, dtype) -> Any:

@@ -10,16 +10,18 @@ which the pooled covariance is
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .base import ProgressCallback, run_solver
-from .chunked import ChunkedObjective, chunked_binary, chunked_multinomial, is_dask
+from .base import ProgressCallback
+from .chunked import ChunkedObjective, is_dask
+from .fitting import SeparableDataWarning, run_solver
 from .parallel import single_threaded_blas
 
-__all__ = ["as_row_chunked", "fit_logistic", "fit_softmax", "lda_statistics"]
+__all__ = ["as_row_chunked", "fit_chunked", "lda_statistics"]
 
 
 def as_row_chunked(X: Any, y: Any) -> tuple[Any, Any, np.ndarray, NDArray[np.int64]]:
@@ -48,52 +50,48 @@ def as_row_chunked(X: Any, y: Any) -> tuple[Any, Any, np.ndarray, NDArray[np.int
     return X, y, np.asarray(classes), np.asarray(counts, dtype=np.int64)
 
 
-def _solve(estimator, objective: ChunkedObjective, theta0, callback, null=None):
-    estimator.classes_ = objective.classes
-    estimator.n_features_in_ = objective.d
-    return run_solver(estimator, objective, theta0, callback, null=null)
+def fit_chunked(estimator, kind: str, X, y, sample_weight=None, callback: ProgressCallback | None = None):
+    """``fit`` of LogisticRegression (``kind="binary"``) or SoftmaxRegression (``"multinomial"``) on
+    chunked data: the same objective, starting point and solver as in memory.
 
-
-def fit_logistic(estimator, X, y, callback: ProgressCallback | None = None):
-    """LogisticRegression.fit on chunked data: the same objective, start and solver as in memory."""
+    Separation is watched through the margins the passes compute: a θ that puts every example
+    on its own side stops an unpenalised fit with a SeparableDataWarning (``separable_`` =
+    "complete").  The linear program that also finds quasi-complete separation needs the data
+    in memory, so an unpenalised chunked fit without complete separation reports "unchecked".
+    Standard errors are not computed for chunked fits.
+    """
+    if sample_weight is not None:
+        raise ValueError(f"{type(estimator).__name__}: sample_weight is not supported with dask input")
     X, y, classes, counts = as_row_chunked(X, y)
-    if len(classes) > 2:
+    if kind == "binary" and len(classes) > 2:
         raise ValueError(f"Only binary classification is supported. LogisticRegression got {len(classes)} "
                          f"classes; use SoftmaxRegression for more than two.")
-    objective = chunked_binary(X, y, classes, float(estimator.l2))
-    theta0 = np.zeros(objective.n_params)
-    rate = float(np.clip(counts[1] / counts.sum(), 1e-12, 1 - 1e-12))
-    theta0[-1] = np.log(rate / (1 - rate))
-    result, separated = _solve(estimator, objective, theta0, callback)
-    estimator.coef_ = result.theta[:-1].copy()
-    estimator.intercept_ = float(result.theta[-1])
-    _record(estimator, result, separated)
-    return estimator
-
-
-def fit_softmax(estimator, X, y, callback: ProgressCallback | None = None):
-    """SoftmaxRegression.fit on chunked data; with l2 = 0 the centred solution, as in memory."""
-    X, y, classes, counts = as_row_chunked(X, y)
-    objective = chunked_multinomial(X, y, classes, float(estimator.l2))
-    K = len(classes)
-    theta0 = np.zeros((K, objective.d + 1))
+    objective = ChunkedObjective(kind, X, y, classes, float(estimator.l2))
+    estimator.classes_, estimator.n_features_in_ = classes, objective.d
     log_prior = np.log(counts / counts.sum())
-    theta0[:, -1] = log_prior - log_prior.mean()
-    result, separated = _solve(estimator, objective, theta0.ravel(), callback, null=objective.null_directions())
+    theta0 = np.zeros((objective.K, objective.d + 1))
+    # Start at the best constant model: the log-odds of the positive rate, or the centred log-priors.
+    theta0[:, -1] = log_prior[1] - log_prior[0] if kind == "binary" else log_prior - log_prior.mean()
+    null = objective.null_directions() if kind == "multinomial" else None
+    result, separated = run_solver(estimator, objective, theta0.ravel(), callback, null=null)
     W, b = objective.split(result.theta)
-    if estimator.l2 == 0:
-        W = W - W.mean(axis=0)
-    estimator.coef_ = np.array(W)
-    estimator.intercept_ = np.array(b - b.mean())
-    _record(estimator, result, separated)
+    if kind == "binary":
+        estimator.coef_, estimator.intercept_ = np.array(W), float(b)
+    else:
+        estimator.coef_ = np.array(W - W.mean(axis=0) if estimator.l2 == 0 else W)
+        estimator.intercept_ = np.array(b - b.mean())
+    estimator.n_iter_, estimator.loss_ = int(result.n_iter), float(result.value)
+    estimator.converged_ = bool(result.converged) and not separated
+    estimator.separable_ = "complete" if separated else ("unchecked" if estimator.l2 == 0 else "none")
+    estimator.l2_used_ = float(estimator.l2)
+    estimator._inference = None
+    estimator._inference_refused = "standard errors are not computed for chunked (dask) fits"
+    if separated:
+        warnings.warn(f"{type(estimator).__name__}: the training classes are linearly separable (complete "
+                      f"separation, found at iteration {result.n_iter}), so with l2=0 the loss has no finite "
+                      f"minimiser; the coefficients returned separate the classes. Set l2 > 0 for a finite, "
+                      f"unique solution.", SeparableDataWarning, stacklevel=3)
     return estimator
-
-
-def _record(estimator, result, separated: bool) -> None:
-    estimator.n_iter_ = int(result.n_iter)
-    estimator.loss_ = float(result.value)
-    estimator.converged_ = bool(result.converged)
-    estimator.separable_ = bool(separated)
 
 
 def _lda_block(Xb: np.ndarray, yb: np.ndarray, classes: np.ndarray) -> np.ndarray:

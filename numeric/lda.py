@@ -68,21 +68,25 @@ class GaussianLDA(NumericClassifier):
     def __init__(self, reg: float = 0.0) -> None:
         self.reg = reg
 
-    def fit(self, X: ArrayLike, y: ArrayLike) -> "GaussianLDA":
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> "GaussianLDA":
         """Estimate π̂_k, μ̂_k, the pooled Σ̂ and the posterior parameters they imply.
 
-        X may be a dask array chunked by rows: the statistics then take one pass over its chunks."""
+        With ``sample_weight`` w_i these are the weighted estimates π̂_k = Σ_{y_i=k} w_i / Σw,
+        μ̂_k = Σ_{y_i=k} w_i x_i / Σ_{y_i=k} w_i, Σ̂ = Σ_i w_i (x_i − μ̂_{y_i})(x_i − μ̂_{y_i})ᵀ / Σw
+        (integer weights act as repeated rows).  X may be a dask array chunked by rows: the
+        (unweighted) statistics then take one pass over its chunks."""
         if not (isinstance(self.reg, (int, float, np.number)) and np.isfinite(self.reg) and self.reg >= 0):
             raise ValueError(f"reg must be a finite number ≥ 0, got {self.reg!r}")
         if is_dask(X):
+            if sample_weight is not None:
+                raise ValueError("GaussianLDA: sample_weight is not supported with dask input")
             self.classes_, counts, means, covariance = lda_statistics(X, y)
             self.n_features_in_ = means.shape[1]
         else:
-            counts, means, covariance = self._statistics(X, y)
-        n, d = counts.sum(), means.shape[1]
-        K = len(self.classes_)
+            counts, means, covariance = self._statistics(X, y, sample_weight)
+        K, d = means.shape
         covariance = covariance + self.reg * np.eye(d)
-        self.priors_ = counts / n
+        self.priors_ = counts / counts.sum()
         self.means_ = means
         self.covariance_ = covariance
         self.precision_ = self._precision(covariance)
@@ -97,15 +101,19 @@ class GaussianLDA(NumericClassifier):
             self.intercept_ = np.asarray(theta0, dtype=float).ravel()
         return self
 
-    def _statistics(self, X: ArrayLike, y: ArrayLike):
-        """(n_k, μ̂_k as rows, the pooled Σ̂) of in-memory data."""
-        X, encoded = self._validate_training_data(X, y)
-        counts = np.bincount(encoded, minlength=len(self.classes_)).astype(float)
-        means = np.zeros((len(counts), X.shape[1]))
-        np.add.at(means, encoded, X)
+    def _statistics(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None):
+        """(weighted n_k, μ̂_k as rows, the pooled Σ̂) of in-memory data."""
+        X, encoded, weights = self._validate_training_data(X, y, sample_weight)
+        n, d = X.shape
+        weights = np.ones(n) if weights is None else weights
+        counts = np.bincount(encoded, weights=weights, minlength=len(self.classes_)).astype(float)
+        if np.any(counts <= 0):
+            raise ValueError(f"GaussianLDA: class {self.classes_[np.argmin(counts)]!r} has zero total sample_weight")
+        means = np.zeros((len(counts), d))
+        np.add.at(means, encoded, X * weights[:, None])
         means /= counts[:, None]
         centred = X - means[encoded]
-        return counts, means, (centred.T @ centred) / len(X)
+        return counts, means, (centred.T @ (centred * weights[:, None])) / counts.sum()
 
     def _precision(self, covariance: NDArray[np.float64]) -> NDArray[np.float64]:
         d = len(covariance)

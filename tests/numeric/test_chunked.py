@@ -15,7 +15,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from numeric import GaussianLDA, LogisticRegression, SoftmaxRegression
-from numeric.chunked import chunked_binary, is_dask
+from numeric.chunked import ChunkedObjective, is_dask
 
 from .conftest import binary_objective, multinomial_objective, standardised
 
@@ -90,7 +90,7 @@ def test_every_evaluation_is_one_pass_and_a_repeated_theta_costs_none():
         return block
 
     Xd = da.from_array(np.asarray(X), chunks=(100, -1)).map_blocks(counted, dtype=float)
-    objective = chunked_binary(Xd, da.from_array(y, chunks=100), np.array([0, 1]), 0.1)
+    objective = ChunkedObjective("binary", Xd, da.from_array(y, chunks=100), np.array([0, 1]), 0.1)
     theta = np.linspace(-0.1, 0.1, objective.n_params)
     objective.value_gradient_hessian(theta)
     assert sum(reads) == len(X)
