@@ -47,7 +47,9 @@ def test_matrix_claims_are_checked_at_each_dimension():
     grad = Grad(sp.log(1 + sp.exp(-(Dot(theta, x) + theta0))), theta)
     right = -(1 - sigmoid(Dot(theta, x) + theta0)) * x
     r = verify_claim(Eq(grad, right))
-    assert r.verdict is Verdict.PROVED and "d=1..4" in r.method
+    assert r.verdict is Verdict.PROVED and "proved at d = 1..4" in r.method
+    assert [dict(c)["d"] for c in r.scope.proved_at] == [1, 2, 3, 4]
+    assert len(r.scope.numeric_at) == 2 and all(dict(c)["d"] > 4 for c in r.scope.numeric_at)
     assert verify_claim(Eq(grad, -sigmoid(Dot(theta, x) + theta0) * x)).verdict is Verdict.REFUTED
 
 
