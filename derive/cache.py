@@ -87,13 +87,21 @@ def structure(expr: sp.Basic) -> str:
     return _DUMMY.sub(renumber, sp.srepr(expr))
 
 
+_DIGESTS: dict[sp.Basic, str] = {}
+
+
 def digest(expr: sp.Basic) -> str:
     """A SHA-256 of the claim's structure and of the source of the operators it uses."""
+    if expr in _DIGESTS:
+        return _DIGESTS[expr]
     h = hashlib.sha256(structure(expr).encode())
     modules = sorted({type(node).__module__ for node in sp.preorder_traversal(expr)})
     for module in modules:
         h.update(b"\0" + module.encode() + b"=" + _module_digest(module).encode())
-    return h.hexdigest()
+    if len(_DIGESTS) > 4096:
+        _DIGESTS.clear()
+    _DIGESTS[expr] = h.hexdigest()
+    return _DIGESTS[expr]
 
 
 def result_key(claim_digest: str, assumptions: Iterable, methods: Sequence[str], seed: int,

@@ -6,10 +6,10 @@ Modules: ``core`` (the contract), ``prepare`` (definitions in, operators carried
 ``result`` (``StepResult``, ``Verdict``, ``Scope``).  The proof cache is ``derive.cache``.
 """
 
-from .core import PREPARE_SECONDS, clear_cache, verify_claim
+from .core import PREPARE_SECONDS, cached_result, clear_cache, verify_claim
 from .prove import METHOD_SECONDS, PROOF_METHODS
 from .result import Scope, StepResult, Verdict
 from .search import DIGITS, N_POINTS, N_QUICK
 
-__all__ = ["Verdict", "StepResult", "Scope", "verify_claim", "clear_cache", "PROOF_METHODS", "DIGITS", "N_POINTS",
+__all__ = ["Verdict", "StepResult", "Scope", "verify_claim", "cached_result", "clear_cache", "PROOF_METHODS", "DIGITS", "N_POINTS",
            "N_QUICK", "METHOD_SECONDS", "PREPARE_SECONDS"]

@@ -37,7 +37,7 @@ from .search import DIGITS, N_POINTS, N_QUICK, search
 from .sizes import larger_sizes
 from .symbolic import prove_symbolic
 
-__all__ = ["verify_claim", "clear_cache", "PREPARE_SECONDS"]
+__all__ = ["verify_claim", "cached_result", "clear_cache", "PREPARE_SECONDS"]
 
 PREPARE_SECONDS = 2 * METHOD_SECONDS  # time limit of carrying out one claim at one size
 BEYOND_SECONDS = METHOD_SECONDS      # time limit of the numeric check at one larger size
@@ -86,11 +86,25 @@ def clear_cache() -> None:
     _MEMO.clear()
 
 
-def _verify_cached(claim, assumptions, methods, seed, sizes) -> StepResult:
-    start = time.perf_counter()
+def _key(claim, assumptions, methods, seed, sizes) -> tuple[str, list[dict], str]:
     digest = cache.digest(claim)
     choices = list(sizes) if sizes is not None else size_choices(dimension_symbols(claim))
-    key = cache.result_key(digest, assumptions, methods, seed, choices)
+    return digest, choices, cache.result_key(digest, assumptions, methods, seed, choices)
+
+
+def cached_result(claim: Relational, assumptions: Iterable[Assumption] = (), *, methods: Sequence[str] | None = None,
+                  seed: int = 0, sizes: Sequence[dict] | None = None) -> StepResult | None:
+    """``verify_claim``'s result if the proof cache holds it, else None (nothing is computed)."""
+    start = time.perf_counter()
+    found = cache.load(_key(claim, tuple(assumptions), list(methods or PROOF_METHODS), seed, sizes)[2])
+    if found is not None:
+        found.seconds = time.perf_counter() - start
+    return found
+
+
+def _verify_cached(claim, assumptions, methods, seed, sizes) -> StepResult:
+    start = time.perf_counter()
+    digest, choices, key = _key(claim, assumptions, methods, seed, sizes)
     found = cache.load(key)
     if found is not None:
         found.seconds = time.perf_counter() - start
@@ -205,10 +219,12 @@ class _Run:
         method = self.prove(instance, diff)
         if method is None:
             refuted = self.search(instance, lhs, rhs, N_POINTS, where)
-            self.numeric_at.append(sizes_of(chosen))
+            if chosen:
+                self.numeric_at.append(sizes_of(chosen))
             return refuted or self.result(
                 Verdict.UNDECIDED, f"undecided (numerically consistent at {self.points} points){where}")
-        self.proved_at.append(sizes_of(chosen))
+        if chosen:
+            self.proved_at.append(sizes_of(chosen))
         return method
 
     def prove(self, instance: Instance, diff: sp.Basic) -> str | None:

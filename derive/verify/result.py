@@ -57,8 +57,9 @@ class Scope:
     def phrase(self) -> str:
         """A short phrase, e.g. "proved at d = 1..4; numerically consistent at d = 6, 7"."""
         if self.refuted_at is not None:
-            where = _list([self.refuted_at]) if self.refuted_at else "every size (no dimensions)"
-            return f"refuted at {where}"
+            where = _list([self.refuted_at]) if self.refuted_at else "as stated (no dimensions)"
+            proved = f"; proved at {_list(self.proved_at)} only" if self.proved_at else ""
+            return f"refuted at {where}{proved}"
         if self.symbolic:
             dims = ", ".join(self.dimensions)
             return f"proved for symbolic {dims}" if dims else "no dimensions: proved as stated"

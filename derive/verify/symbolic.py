@@ -1,9 +1,10 @@
-"""Proofs for symbolic dimensions, by SymPy's matrix-expression algebra.
+"""Proofs for symbolic dimensions, in the free algebra of the claim's matrices.
 
-Only for claims built from plain matrix algebra (sums, products, transposes, inverses,
-traces, identities and zeros of matrix symbols): there SymPy's rules hold for every size.
-Anything holding an operator of this package, a derivative or a function is left to the
-proofs at explicit sizes.
+A claim built from sums, products and integer powers of matrix symbols (their transposes
+and inverses included, each taken as a letter of its own) holds for matrices of every size
+if it holds with the matrices replaced by noncommuting symbols: an identity of the free
+algebra specialises to any matrices.  ``expand`` decides that.  Anything else (an operator
+of this package, a derivative, a trace) is left to the proofs at explicit sizes.
 """
 
 from __future__ import annotations
@@ -19,25 +20,45 @@ __all__ = ["prove_symbolic", "SYMBOLIC_SECONDS"]
 
 SYMBOLIC_SECONDS = 1.0
 
-_ALGEBRA = (sp.MatrixSymbol, sp.MatAdd, sp.MatMul, sp.Transpose, sp.Inverse, sp.Identity, sp.ZeroMatrix,
-            sp.Trace, sp.MatPow, sp.Add, sp.Mul, sp.Pow, sp.Symbol, sp.Number, sp.Tuple, sp.Integer)
+
+def _letter(name: str) -> sp.Symbol:
+    return sp.Symbol(name, commutative=False)
 
 
-def _plain_algebra(e: sp.Basic) -> bool:
-    return all(isinstance(node, _ALGEBRA) or (node.is_Number) for node in sp.preorder_traversal(e))
+def _free(e: sp.Basic) -> sp.Expr:
+    """``e`` in the free algebra; ValueError for anything outside it."""
+    if isinstance(e, sp.MatrixSymbol):
+        return _letter(e.name)
+    if isinstance(e, sp.Transpose) and isinstance(e.arg, sp.MatrixSymbol):
+        return _letter(e.arg.name + "ᵀ")
+    if isinstance(e, sp.Inverse) and isinstance(e.arg, sp.MatrixSymbol):
+        return _letter(e.arg.name + "⁻¹")
+    if isinstance(e, sp.Identity):
+        return sp.S.One
+    if isinstance(e, sp.ZeroMatrix):
+        return sp.S.Zero
+    if isinstance(e, sp.MatAdd):
+        return sp.Add(*[_free(a) for a in e.args])
+    if isinstance(e, sp.MatMul):
+        return sp.Mul(*[_free(a) for a in e.args])
+    if isinstance(e, sp.MatPow) and e.exp.is_Integer and e.exp > 0:
+        return _free(e.base) ** int(e.exp)
+    if isinstance(e, sp.Expr) and not isinstance(e, MatrixExpr) and e.is_number:
+        return e
+    raise ValueError(f"not plain matrix algebra: {type(e).__name__}")
 
 
 def prove_symbolic(claim: Relational) -> str | None:
-    """'matrix algebra' if lhs − rhs is the zero matrix for symbolic sizes, else None."""
+    """'free matrix algebra' if lhs − rhs expands to 0 for matrices of any size, else None."""
     if type(claim) is not sp.Equality or not all(isinstance(s, MatrixExpr) for s in (claim.lhs, claim.rhs)):
         return None
-    if claim.lhs.shape != claim.rhs.shape or not _plain_algebra(claim):
+    if claim.lhs.shape != claim.rhs.shape:
         return None
     try:
         with time_limit(SYMBOLIC_SECONDS):
-            diff = (claim.lhs - claim.rhs).doit().expand().doit()
-            if isinstance(diff, sp.ZeroMatrix) or diff == 0:
-                return "matrix algebra"
+            lhs, rhs = (_free(side.doit()) for side in (claim.lhs, claim.rhs))
+            if sp.expand(lhs - rhs) == 0:
+                return "free matrix algebra"
     except FAILURES:
         return None
     return None
