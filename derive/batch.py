@@ -81,14 +81,22 @@ def verify_many(derivations: Iterable[Derivation], jobs: int | None = None) -> l
 
 def _in_workers(tasks: list[tuple[str, int]], jobs: int, results: dict, advance: Callable[[int], None]) -> None:
     """One task per step: many small tasks keep every worker busy to the end."""
-    pool = multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), initializer=_ignore_interrupts)
+    # Ctrl-C is held back while the pool starts (a pool half built could not be terminated)
+    # and delivered at the unblock, where the handler below terminates the workers.
+    pool = None
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
+        pool = multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), initializer=_ignore_interrupts)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         for (name, index), result in pool.imap_unordered(_verify_step, tasks):
             results[name][index] = result
             advance(1)
         pool.close()
     except BaseException:
-        pool.terminate()  # Ctrl-C (or any failure): no worker is left running
+        if pool is not None:
+            pool.terminate()  # Ctrl-C (or any failure): no worker is left running
         raise
     finally:
-        pool.join()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        if pool is not None:
+            pool.join()
