@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sys
 import tempfile
 from functools import lru_cache
@@ -75,16 +74,28 @@ def _module_digest(module: str) -> str:
     return _file_digest(Path(path)) if path and path.endswith(".py") else ""
 
 
-_DUMMY = re.compile(r"Dummy\('([^']*)', dummy_index=(\d+)")
-
-
 def structure(expr: sp.Basic) -> str:
-    """``srepr(expr)`` with each dummy numbered by first appearance: the same in every process."""
-    numbers: dict[str, int] = {}
+    """The expression tree as text: each node's class and its arguments in SymPy's canonical
+    order (not the printers' term ordering, which is slow), each leaf as ``srepr`` writes
+    it, and dummies numbered by first appearance.  The same in every process."""
+    dummies: dict[sp.Dummy, int] = {}
+    out: list[str] = []
 
-    def renumber(m: re.Match) -> str:
-        return f"Dummy('{m.group(1)}', dummy_index={numbers.setdefault(m.group(2), len(numbers))}"
-    return _DUMMY.sub(renumber, sp.srepr(expr))
+    def walk(node) -> None:
+        if isinstance(node, sp.Dummy):
+            out.append(f"Dummy({node.name!r},{dummies.setdefault(node, len(dummies))},{sorted(node.assumptions0.items())})")
+        elif not isinstance(node, sp.Basic):
+            out.append(repr(node))
+        elif not node.args:
+            out.append(sp.srepr(node))
+        else:
+            out.append(type(node).__name__ + "(")
+            for arg in node.args:
+                walk(arg)
+                out.append(",")
+            out.append(")")
+    walk(expr)
+    return "".join(out)
 
 
 _DIGESTS: dict[sp.Basic, str] = {}
