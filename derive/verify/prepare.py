@@ -16,6 +16,12 @@ __all__ = ["prepare", "difference", "unlimit", "argument_claims", "limit_variabl
 def prepare(expr: sp.Basic) -> sp.Basic:
     """Definitions in, then carry out derivatives, gradients, limits and matrix products."""
     expr = to_elementary(expr)
+    # SymPy cannot carry out some products with a symbolic all-ones or zero matrix (a trace of
+    # (X − 1μᵀ)(X − 1μᵀ)ᵀ raises): at concrete sizes they become explicit matrices first.
+    constant = [m for m in expr.atoms(sp.OneMatrix, sp.ZeroMatrix, sp.Identity)
+                if all(getattr(n, "is_Integer", False) for n in m.shape)]
+    if constant:
+        expr = expr.xreplace({m: sp.ImmutableMatrix(m.as_explicit()) for m in constant})
     if expr.has(sp.Limit):
         # SymPy's Limit takes scalars only: the limit of a matrix is taken entry by entry.
         expr = expr.replace(lambda e: isinstance(e, sp.Limit) and is_matrix(e.args[0]), _entrywise_limit)

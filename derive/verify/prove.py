@@ -13,6 +13,7 @@ import sympy as sp
 from ..assumptions import Instance
 from ..numbers import to_sympy
 from ..timelimit import TimeLimitExceeded, time_limit
+from .facts import substitutions
 
 __all__ = ["PROOF_METHODS", "METHOD_SECONDS", "prove_zero", "prove_sign", "prove_instance", "summarise", "entries"]
 
@@ -43,6 +44,8 @@ PROOF_METHODS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
     "exp-normal form": lambda e: sp.cancel(sp.powsimp(sp.expand(e, power_exp=True), combine="exp")),
     "simplify": _simplify_small,
     "exp atoms": lambda e: _exp_atoms(e),
+    # tanh, cosh, sinh, ... in terms of exp, then as for σ: a last resort.
+    "rewrite as exp": lambda e: _exp_powers(e.rewrite(sp.exp)),
 }
 
 
@@ -130,6 +133,18 @@ def summarise(methods: list[str]) -> str:
 
 
 def prove_instance(diff, rel, assumptions, instance: Instance, methods) -> str | None:
+    """A proof of diff = 0 (or of its sign) in every case of the assumptions; failing that,
+    once more with the assumptions' constraints substituted in (``facts``)."""
+    found = _prove_cases(diff, rel, assumptions, instance, methods)
+    if found is None:
+        subs = substitutions(assumptions, instance.entries, instance.sizes)
+        if subs:
+            found = _prove_cases(diff.xreplace(subs), rel, assumptions, instance, methods)
+            found = None if found is None else found + ", with the constraints substituted"
+    return found
+
+
+def _prove_cases(diff, rel, assumptions, instance: Instance, methods) -> str | None:
     cases = [{}]
     for a in assumptions:
         cases = [{**c, **extra} for c in cases for extra in a.cases(instance.entries, instance.sizes)]
