@@ -13,6 +13,7 @@ from ..ops import Elementwise, Softmax
 
 __all__ = ["prepare", "difference", "unlimit", "argument_claims", "limit_variable", "dimension_symbols", "is_matrix"]
 
+
 def prepare(expr: sp.Basic) -> sp.Basic:
     """Definitions in, then carry out derivatives, gradients, limits and matrix products."""
     expr = to_elementary(expr)
@@ -58,8 +59,6 @@ def difference(lhs: sp.Basic, rhs: sp.Basic) -> sp.Basic:
     return lhs - rhs
 
 
-
-
 def dimension_symbols(expr: sp.Basic) -> set[sp.Symbol]:
     found = set()
     for m in expr.atoms(sp.MatrixSymbol):
@@ -71,7 +70,6 @@ def dimension_symbols(expr: sp.Basic) -> set[sp.Symbol]:
 def limit_variable(claim: Relational) -> sp.Symbol | None:
     limits = claim.lhs.atoms(sp.Limit) | claim.rhs.atoms(sp.Limit)
     return next(iter(limits)).args[1] if limits else None
-
 
 
 def argument_claims(claim: Relational) -> list[Relational]:

@@ -28,6 +28,7 @@ def entries(e: sp.Basic) -> list[sp.Expr]:
     """The entries of an explicit matrix, or [e] for a scalar."""
     return list(e) if getattr(e, "is_Matrix", False) else [e]
 
+
 def _simplify_small(e: sp.Expr) -> sp.Expr:
     # simplify is a last resort: never on a big expression (it can take minutes).
     return sp.simplify(e) if sp.count_ops(e) <= 400 else e
@@ -121,6 +122,7 @@ def prove_sign(e: sp.Expr, rel: type) -> str | None:
         except FAILURES:
             continue
     return None
+
 
 def summarise(methods: list[str]) -> str:
     """One phrase for the methods used at each size: each method once, and the most cases."""
