@@ -66,20 +66,27 @@ class GaussianLDA(NumericClassifier):
     def __init__(self, reg: float = 0.0) -> None:
         self.reg = reg
 
-    def fit(self, X: ArrayLike, y: ArrayLike) -> "GaussianLDA":
-        """Estimate π̂_k, μ̂_k, the pooled Σ̂ and the posterior parameters they imply."""
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> "GaussianLDA":
+        """Estimate π̂_k, μ̂_k, the pooled Σ̂ and the posterior parameters they imply.
+
+        With ``sample_weight`` w_i these are the weighted estimates π̂_k = Σ_{y_i=k} w_i / Σw,
+        μ̂_k = Σ_{y_i=k} w_i x_i / Σ_{y_i=k} w_i, Σ̂ = Σ_i w_i (x_i − μ̂_{y_i})(x_i − μ̂_{y_i})ᵀ / Σw
+        (integer weights act as repeated rows)."""
         if not (isinstance(self.reg, (int, float, np.number)) and np.isfinite(self.reg) and self.reg >= 0):
             raise ValueError(f"reg must be a finite number ≥ 0, got {self.reg!r}")
-        X, encoded = self._validate_training_data(X, y)
+        X, encoded, weights = self._validate_training_data(X, y, sample_weight)
         n, d = X.shape
         K = len(self.classes_)
-        counts = np.bincount(encoded, minlength=K).astype(float)
+        weights = np.ones(n) if weights is None else weights
+        counts = np.bincount(encoded, weights=weights, minlength=K).astype(float)
+        if np.any(counts <= 0):
+            raise ValueError(f"GaussianLDA: class {self.classes_[np.argmin(counts)]!r} has zero total sample_weight")
         means = np.zeros((K, d))
-        np.add.at(means, encoded, X)
+        np.add.at(means, encoded, X * weights[:, None])
         means /= counts[:, None]
         centred = X - means[encoded]
-        covariance = (centred.T @ centred) / n + self.reg * np.eye(d)
-        self.priors_ = counts / n
+        covariance = (centred.T @ (centred * weights[:, None])) / counts.sum() + self.reg * np.eye(d)
+        self.priors_ = counts / counts.sum()
         self.means_ = means
         self.covariance_ = covariance
         self.precision_ = self._precision(covariance)

@@ -44,6 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the sgd shuffles and the mlp's initial weights")
     p.add_argument("--json", action="store_true",
                    help="print {coef, intercept, loss, n_iter, converged, accuracy} (and classes, features) as JSON")
+    p.add_argument("--summary", action="store_true",
+                   help="logistic/softmax with l2=0: also print the maximum-likelihood results table "
+                        "(standard errors, z, p-values, intervals)")
     p.set_defaults(handler=run_train)
 
 
@@ -62,6 +65,9 @@ def _check_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--max-iter must be a positive integer, got {args.max_iter}")
     if args.tol is not None and not args.tol > 0:
         raise UsageError(f"--tol must be positive, got {args.tol}")
+    if args.summary and (args.model not in ("logistic", "softmax") or args.l2):
+        raise UsageError("--summary applies to logistic and softmax fitted with l2=0 (maximum likelihood): "
+                         "a penalised estimate has no such standard errors")
 
 
 def _estimator(args: argparse.Namespace):
@@ -155,10 +161,13 @@ def run_train(args: argparse.Namespace) -> int:
     }
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
+    summary = model.summary(xnames=list(table.features), yname=args.target) if args.summary else None
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         _print_report(args, table, model, result)
+    if summary is not None:
+        print(summary)
     return 0
 
 
