@@ -46,6 +46,8 @@ class Course:
     targets: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: (problem file, table index, target) of every target that was built, for validation
+    built: list[tuple[ProblemFile, int, T.Target]] = field(default_factory=list, repr=False)
 
     @property
     def origin(self) -> str:
@@ -164,6 +166,7 @@ def _add_targets(course: Course, pf: ProblemFile) -> None:
             course.errors.append(str(exc))
             continue
         course.targets.append(target.name)
+        course.built.append((pf, i, target))
 
 
 def unload_course(course: Course) -> None:
