@@ -172,10 +172,22 @@ def _add_targets(course: Course, pf: ProblemFile) -> None:
 def unload_course(course: Course) -> None:
     """Take a course's derivations, targets and functions out again (for tests, and for reloading)."""
     registry.remove(course.origin)
-    T.remove_targets(course.origin)
+    _forget_cached(T.remove_targets(course.origin))
     for fname in course.functions:
         forget_function(fname)
     _LOADED.pop(course.root.resolve(), None)
+
+
+def _forget_cached(names: list[str]) -> None:
+    """Drop what the checker remembers of targets by name, so a later target of the same name starts afresh."""
+    from ..homework import equivalence, points, verdict
+
+    verdict.clear_cache()
+    layouts = getattr(points, "_LAYOUTS", {})
+    for key in [k for k in layouts if k[0] in names]:
+        del layouts[key]
+    for name in names:
+        getattr(equivalence, "_CHECKERS", {}).pop(name, None)
 
 
 def _course_path(obj: object) -> Path:
