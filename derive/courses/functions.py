@@ -32,9 +32,12 @@ _DEFINED: dict[str, tuple[sp.FunctionClass, str]] = {}
 
 
 def _refresh_grammar() -> None:
-    # Readings and name tables are cached; a new function must be visible to the next answer.
+    # Readings, name tables and verdicts are cached; the next answer must see the change.
+    from ..homework.verdict import clear_cache
+
     _parse._names.cache_clear()
     _parse.clear_cache()
+    clear_cache()
 
 
 def define_function(name: str, args: Sequence[str], definition: str, where: str = "") -> sp.FunctionClass:
