@@ -6,9 +6,10 @@ Loading does, in this order:
 2. define the functions of their ``[functions]`` tables (so derivations and keys can use them);
 3. import every derivation module and register its ``DERIVATION`` (a module that raises
    disables only itself);
-4. build every target (names declared, assumptions known, shapes that fit) and register it.
-   The checks that need the checker (no mistake equals the key, embedded tests) run when a
-   target is first used, and ``derive problem validate`` runs them all at once.
+4. read every target's definition (names declared, assumptions known, shapes that fit: key,
+   symbols, bindings) and register it.  Its mistakes and the checks that need the checker (no
+   mistake equals the key, embedded tests) wait for the target's first use, where a failure
+   disables that target; ``derive problem validate`` runs them all at once.
 
 Every error is one line naming the file (and line) and is collected in ``Course.errors``; a
 name that clashes with one already loaded is an error naming both places.
@@ -46,8 +47,8 @@ class Course:
     targets: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    #: (problem file, table index, target) of every target that was built, for validation
-    built: list[tuple[ProblemFile, int, T.Target]] = field(default_factory=list, repr=False)
+    #: (problem file, table index) of every target that was registered, for validation
+    built: list[tuple[ProblemFile, int]] = field(default_factory=list, repr=False)
 
     @property
     def origin(self) -> str:
@@ -147,9 +148,11 @@ def _import_derivation(course: Course, path: Path) -> None:
     course.derivations.append(derivation.name)
 
 
-def _checked(pf: ProblemFile, index: int, target: T.Target):
-    """The target's build for the registry: its checks run on first use, and a failure disables it."""
+def _checked(pf: ProblemFile, index: int):
+    """The target's build for the registry, on first use: read in full (mistakes too) and checked;
+    a failure disables it."""
     def build() -> T.Target:
+        target = build_target(pf, index, registry.constant)
         errors = check_target(pf, index, target)
         if errors:
             raise T.TargetUnavailable(str(errors[0]))
@@ -160,13 +163,15 @@ def _checked(pf: ProblemFile, index: int, target: T.Target):
 def _add_targets(course: Course, pf: ProblemFile) -> None:
     for i, table in enumerate(pf.targets):
         try:
-            target = build_target(pf, i, registry.constant)
-            T.add_targets([(target.name, target.where, _checked(pf, i, target))], course.origin)
+            # The target's definition is read now (its errors are loading errors); its mistakes and
+            # the checks that need the checker wait for its first use (or 'derive problem validate').
+            outline = build_target(pf, i, registry.constant, parse_mistakes=False)
+            T.add_targets([(outline.name, outline.where, _checked(pf, i))], course.origin)
         except ValueError as exc:
             course.errors.append(str(exc))
             continue
-        course.targets.append(target.name)
-        course.built.append((pf, i, target))
+        course.targets.append(outline.name)
+        course.built.append((pf, i))
 
 
 def unload_course(course: Course) -> None:

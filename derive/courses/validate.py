@@ -70,10 +70,19 @@ def _validate_course(report: Report, root: Path, only: Path | None) -> None:
     report.files += 1 if only is not None else len(problem_files(root / "problems"))
     report.errors += [e for e in course.errors if wanted is None or e.startswith(wanted + ":")
                       or not e.split(":", 1)[0].endswith(".toml")]
-    for pf, index, target in course.built:
+    for pf, index in course.built:
         if wanted is None or pf.path == wanted:
             report.targets += 1
-            report.errors += [str(e) for e in check_target(pf, index, target)]
+            _check_one(report, pf, index)
+
+
+def _check_one(report: Report, pf, index: int) -> None:
+    try:
+        target = build_target(pf, index, registry.constant)
+    except ValueError as exc:
+        report.errors.append(str(exc))
+        return
+    report.errors += [str(e) for e in check_target(pf, index, target)]
 
 
 def _validate_file(report: Report, path: Path) -> None:
@@ -94,12 +103,7 @@ def _validate_file(report: Report, path: Path) -> None:
                 report.errors.append(str(exc))
         for index in range(len(pf.targets)):
             report.targets += 1
-            try:
-                target = build_target(pf, index, registry.constant)
-            except ValueError as exc:
-                report.errors.append(str(exc))
-                continue
-            report.errors += [str(e) for e in check_target(pf, index, target)]
+            _check_one(report, pf, index)
     finally:
         for fname in defined:  # a file read on its own leaves nothing behind
             forget_function(fname)

@@ -212,8 +212,12 @@ def _undeclared(ctx: _Context, key: sp.Basic, objs: dict) -> None:
         raise ctx.error(f"the key uses {atom.name!r}, which [target.symbols] does not declare", "key_from")
 
 
-def build_target(pf: ProblemFile, index: int, resolve: KeyResolver) -> Target:
-    """The Target of table ``index`` of ``pf``; ``ProblemError`` (file and line) if it is not well formed."""
+def build_target(pf: ProblemFile, index: int, resolve: KeyResolver, *, parse_mistakes: bool = True) -> Target:
+    """The Target of table ``index`` of ``pf``; ``ProblemError`` (file and line) if it is not well formed.
+
+    With ``parse_mistakes=False`` the mistakes' answers are not read (the target has none): loading a
+    course reads them on a target's first use instead, which keeps loading fast.
+    """
     t = pf.targets[index]
     ctx = _Context(pf, index, t["name"])
     kinds = _kinds(ctx, t)
@@ -232,14 +236,9 @@ def build_target(pf: ProblemFile, index: int, resolve: KeyResolver) -> Target:
         key = _one_class(ctx, key, t["key_one_class"], objs)
     _undeclared(ctx, key, objs)
     bindings = _bindings(ctx, t, objs, every)
-    mistakes = []
-    for j, m in enumerate(t.get("mistake", [])):
-        mistakes.append(_mistake(ctx, m, j, every))
-    names = [m.name for m in mistakes]
-    if len(set(names)) != len(names):
-        dup = next(n for n in names if names.count(n) > 1)
-        raise ctx.error(f"two mistakes are named {dup!r}", "mistake", names.index(dup) + 1)
-    tests = tuple(_test(ctx, row, j, set(names)) for j, row in enumerate(t.get("test", [])))
+    mistakes = _mistakes(ctx, t, every) if parse_mistakes else ()
+    names = {m.get("name") for m in t.get("mistake", [])}
+    tests = tuple(_test(ctx, row, j, names) for j, row in enumerate(t.get("test", [])))
     modulo = []
     for n in t.get("modulo", []):
         if n not in objs:
@@ -248,10 +247,20 @@ def build_target(pf: ProblemFile, index: int, resolve: KeyResolver) -> Target:
     return Target(
         t["name"], t["question"].strip(), key, source,
         symbols=tuple(SymbolDecl(n, o, t["symbols"][n].get("meaning", n)) for n, o in objs.items() if n not in hidden),
-        bindings=bindings, assumptions=_assumptions(kinds, objs), mistakes=tuple(mistakes),
+        bindings=bindings, assumptions=_assumptions(kinds, objs), mistakes=mistakes,
         modulo=tuple(modulo), hidden=tuple(objs[n] for n in hidden), notes=tuple(t.get("notes", [])),
         tests=tests, variants=_variants(ctx, t, objs), where=f"{pf.path}:{pf.line_of(index)}",
     )
+
+
+def _mistakes(ctx: _Context, t: dict, specs: tuple) -> tuple[Mistake, ...]:
+    out: list[Mistake] = []
+    for j, row in enumerate(t.get("mistake", [])):
+        mistake = _mistake(ctx, row, j, specs)
+        if any(m.name == mistake.name for m in out):
+            raise ctx.error(f"two mistakes are named {mistake.name!r}", "mistake", j)
+        out.append(mistake)
+    return tuple(out)
 
 
 def _mistake(ctx: _Context, m: dict, j: int, specs: tuple) -> Mistake:
