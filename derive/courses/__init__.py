@@ -15,6 +15,28 @@ or an installed distribution that names such a folder under the entry-point grou
     course.errors                              # its targets derive.homework.target_names()
 
 On the command line: ``derive --course DIR COMMAND ...``, or ``DERIVE_COURSE=DIR``.
+
+Writing a derivation file (``derivations/linreg_gradient.py`` of examples/course is one)::
+
+    import sympy as sp
+    from derive import Derivation, Real, chain          # also: Step, sigmoid, softplus, logsumexp
+    from derive.ops import Dot, Grad, Hessian           # uᵀv, ∇_v f, ∇²_v f (also Jacobian, Softmax, Diag)
+    from derive.symbols import theta, theta0, x, y      # the lecture's symbols (or make your own)
+
+    GRADIENT = (Dot(theta, x) + theta0 - y) * x         # constants: what problem files' key_from names
+    DERIVATION = Derivation(
+        name="linreg-gradient", title="...", summary="...",
+        statement=(sp.Eq(Grad(LOSS, theta), GRADIENT, evaluate=False),),
+        assumptions=(Real(y),),                          # derive.assumptions: Real, Positive, Binary, ...
+        steps=chain(Grad(LOSS, theta), (..., "chain rule"), (GRADIENT, "∇_θ(θᵀx) = x")),
+    )
+
+Each step is verified: proved, refuted with a counterexample, or undecided.  A file may use
+another derivation's constants with ``derive.registry.constant("NAME:CONSTANT")`` (files load
+in name order) and a course function with ``course_function(NAME)``.
+
+Problem files: see ``derive.homework.problem_file`` for the format and
+``derive.courses.validate`` for the checks; functions: ``define_function``.
 """
 
 from .functions import course_function, define_function, defined_functions, forget_function
