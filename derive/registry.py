@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from sympy import Basic
+
 from .step import Derivation
 
 __all__ = ["REGISTRY", "MODULES", "WHERE", "get", "add", "remove", "constant"]
@@ -80,14 +82,18 @@ def constant(ref: str) -> tuple[object, str]:
     A ValueError says what is missing: the derivation, or the constant in its module.
     """
     name, sep, const = ref.partition(":")
-    if not sep or not name or not const.isidentifier():
-        raise ValueError(f"key_from must be \"DERIVATION-NAME:CONSTANT\", got {ref!r}")
+    if not sep or not name or not const.isidentifier() or const.startswith("_"):
+        raise ValueError(f"key_from must be \"DERIVATION-NAME:CONSTANT\" (a public name), got {ref!r}")
     if name not in _MODULES:
         raise ValueError(f"key_from {ref!r}: no derivation is named {name!r}; known: {', '.join(REGISTRY)}")
     module, label, _ = _MODULES[name]
     if not hasattr(module, const):
         raise ValueError(f"key_from {ref!r}: {WHERE[name]} defines no {const}")
-    return getattr(module, const), f"{label}.{const}"
+    value = getattr(module, const)
+    if not isinstance(value, Basic):
+        raise ValueError(f"key_from {ref!r}: {const} in {WHERE[name]} is not a SymPy expression "
+                         f"(it is a {type(value).__name__})")
+    return value, f"{label}.{const}"
 
 
 _load()
