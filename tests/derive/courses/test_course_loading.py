@@ -56,7 +56,7 @@ def test_a_derivation_file_that_raises_disables_only_itself(tmp_path, capsys):
     assert [line for line in err.splitlines()] == [f"derive: {course.errors[0]}"]
 
 
-def test_a_broken_problem_file_disables_only_its_own_targets(tmp_path):
+def test_a_broken_problem_file_disables_only_its_own_targets(tmp_path, capsys):
     root = write(tmp_path / "c", {
         "problems/a.toml": GOOD_PROBLEM.replace("NAME", "kept-target"),
         "problems/b.toml": "[[target]\nname = 1\n",
@@ -68,6 +68,11 @@ def test_a_broken_problem_file_disables_only_its_own_targets(tmp_path):
     assert "b.toml:1: TOML syntax error" in course.errors[0]
     assert "c.toml:12: target 'bad-assume': unknown assumption 'fuzzy'" in course.errors[1]
     assert check("kept-target", "r x").verdict is Verdict.CORRECT
+    unload_course(course)
+    assert main(["--course", str(root), "check", "kept-target", "r x"]) == 1   # the errors make it exit 1 ...
+    out, err = capsys.readouterr()
+    assert out.startswith("CORRECT")                                          # ... and the rest still works
+    assert len(err.splitlines()) == 2 and all(line.startswith("derive: ") for line in err.splitlines())
 
 
 def test_a_target_whose_checks_fail_is_unavailable_on_use_with_file_and_line(tmp_path):

@@ -123,6 +123,18 @@ def test_results_are_written_even_when_the_grader_fails(tmp_path):
     assert json.loads((tmp_path / "results" / "results.json").read_text())["score"] == 0.0
 
 
+def test_run_autograder_writes_results_even_when_python_cannot_start(autograder, tmp_path):
+    import os
+    import subprocess
+    from derive.courses.selftest import unpack
+    unpack(autograder, tmp_path / "source")
+    env = {**os.environ, "DERIVE_AUTOGRADER_ROOT": str(tmp_path), "DERIVE_AUTOGRADER_PYTHON": "/bin/false"}
+    done = subprocess.run(["bash", str(tmp_path / "source" / "run_autograder")], env=env, capture_output=True)
+    assert done.returncode == 0
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert results["score"] == 0 and "could not start" in results["output"]
+
+
 def test_the_command_line_builds_and_selftests(tmp_path, capsys):
     out = tmp_path / "ag.zip"
     assert main(["gradescope", "build", "--course", str(EXAMPLE), "linreg-gradient-bias", "-o", str(out)]) == 0
