@@ -22,13 +22,23 @@ from ..answers import ParseError, SymbolSpec, parse_answer
 from ..answers import build as _build
 from ..answers import names as _names
 from ..answers import parse as _parse
-from ..answers.names import GREEK_NAMES, shape_of
+from ..answers.names import shape_of
 from ..ops import _DUMMY as _ELEMENTWISE_PROBE
 
 __all__ = ["define_function", "course_function", "forget_function", "defined_functions"]
 
 #: name → (the SymPy function class, where it was defined)
 _DEFINED: dict[str, tuple[sp.FunctionClass, str]] = {}
+
+
+# The answer language keeps its functions in two tables: spelling → name (names.FUNCTIONS) and
+# name → SymPy function (build.ENTRYWISE).  A course function is registered in both.
+# (Where the language gains one declaration per function, registration belongs there.)
+def _tables() -> tuple[dict, dict]:
+    spellings, entrywise = getattr(_names, "FUNCTIONS", None), getattr(_build, "ENTRYWISE", None)
+    if not isinstance(spellings, dict) or not isinstance(entrywise, dict):
+        raise NotImplementedError("this version of the answer language has no function tables to extend")
+    return spellings, entrywise
 
 
 def _refresh_grammar() -> None:
@@ -52,7 +62,8 @@ def define_function(name: str, args: Sequence[str], definition: str, where: str 
                          f"subscripts), got {name!r}")
     if name in _DEFINED:
         raise ValueError(f"{label}function {name!r} clashes with the function of the same name in {_DEFINED[name][1]}")
-    if name in _names.FUNCTIONS or name in GREEK_NAMES or name in ("e", "pi"):
+    spellings, entrywise = _tables()
+    if name in spellings or name in getattr(_names, "GREEK_NAMES", ()) or name in ("e", "pi"):
         raise ValueError(f"{label}function {name!r} clashes with the built-in {name!r} of the answer language "
                          "(derive/answers/names.py)")
     if isinstance(args, str) or len(args) != 1 or not isinstance(args[0], str) or not args[0].isidentifier():
@@ -77,8 +88,8 @@ def define_function(name: str, args: Sequence[str], definition: str, where: str 
     doc = f"{name}({args[0]}) = {definition}   (a course function, defined in {where or 'Python'})"
     cls = type(name, (sp.Function,), {"nargs": 1, "eval": classmethod(unfold), "__doc__": doc})
     _DEFINED[name] = (cls, where or "Python")
-    _names.FUNCTIONS[name] = name
-    _build.ENTRYWISE[name] = cls
+    spellings[name] = name
+    entrywise[name] = cls
     _refresh_grammar()
     return cls
 
@@ -94,8 +105,9 @@ def course_function(name: str) -> sp.FunctionClass:
 def forget_function(name: str) -> None:
     """Undefine a course function (when its course is unloaded)."""
     if _DEFINED.pop(name, None) is not None:
-        _names.FUNCTIONS.pop(name, None)
-        _build.ENTRYWISE.pop(name, None)
+        spellings, entrywise = _tables()
+        spellings.pop(name, None)
+        entrywise.pop(name, None)
         _refresh_grammar()
 
 
