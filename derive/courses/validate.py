@@ -99,7 +99,7 @@ def _validate_file(report: Report, path: Path) -> None:
             try:
                 define_function(fname, spec.get("args", []), spec.get("definition"), where)
                 defined.append(fname)
-            except ValueError as exc:
+            except (ValueError, NotImplementedError) as exc:
                 report.errors.append(str(exc))
         for index in range(len(pf.targets)):
             report.targets += 1
