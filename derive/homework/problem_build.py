@@ -23,6 +23,7 @@ from ..answers import ParseError, SymbolSpec, parse_answer
 from ..answers.names import shape_of
 from ..assumptions import (Assumption, Binary, Nonzero, OneHot, Positive, Probability, Real, Simplex,
                            SymmetricPositiveDefinite)
+from .evaluate import shape_of as target_shape_of
 from .problem_file import ASSUMPTION_KINDS, EXPECTATIONS, ProblemFile
 from .targets import Binding, EmbeddedTest, Mistake, SymbolDecl, Target
 
@@ -64,12 +65,12 @@ class _Context:
         return self.pf.error(f"target {self.name!r}: {message}", self.index, *path)
 
 
-def _shape(ctx: _Context, sym: str, text: Any) -> tuple | None:
+def _shape(ctx: _Context, sym: str, text: Any, *where: str) -> tuple | None:
+    where = where or ("symbols", sym)
     if text is None:
         return None
     if not isinstance(text, str) or not re.fullmatch(r"\s*\w+\s*(,\s*\w+\s*)?", text):
-        raise ctx.error(f"symbol {sym!r}: shape must be \"d\" (a column) or \"K,d\" (a matrix), got {text!r}",
-                        "symbols", sym)
+        raise ctx.error(f"{sym}: shape must be \"d\" (a column) or \"K,d\" (a matrix), got {text!r}", *where)
     parts = [p.strip() for p in text.split(",")]
     dims = []
     for part in parts:
@@ -78,8 +79,7 @@ def _shape(ctx: _Context, sym: str, text: Any) -> tuple | None:
         elif part in DIMENSIONS:
             dims.append(DIMENSIONS[part])
         else:
-            raise ctx.error(f"symbol {sym!r}: unknown dimension {part!r}; use {', '.join(DIMENSIONS)} or a number",
-                            "symbols", sym)
+            raise ctx.error(f"{sym}: unknown dimension {part!r}; use {', '.join(DIMENSIONS)} or a number", *where)
     return (dims[0], sp.Integer(1)) if len(dims) == 1 else tuple(dims)
 
 
@@ -129,7 +129,8 @@ def _symbols(ctx: _Context, t: dict, key: sp.Basic | None, kinds: dict) -> dict[
     for sym, spec in t.get("symbols", {}).items():
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", sym):
             raise ctx.error(f"symbol name {sym!r} must be letters, digits and '_'", "symbols", sym)
-        objs[sym] = _make_symbol(sym, _shape(ctx, sym, spec.get("shape")), kinds.get(sym, []), found)
+        objs[sym] = _make_symbol(sym, _shape(ctx, f"symbol {sym!r}", spec.get("shape"), "symbols", sym),
+                                 kinds.get(sym, []), found)
     return objs
 
 
@@ -235,6 +236,7 @@ def build_target(pf: ProblemFile, index: int, resolve: KeyResolver, *, parse_mis
     if "key_one_class" in t:
         key = _one_class(ctx, key, t["key_one_class"], objs)
     _undeclared(ctx, key, objs)
+    _check_shape(ctx, t, key)
     bindings = _bindings(ctx, t, objs, every)
     mistakes = _mistakes(ctx, t, every) if parse_mistakes else ()
     names = {m.get("name") for m in t.get("mistake", [])}
@@ -251,6 +253,17 @@ def build_target(pf: ProblemFile, index: int, resolve: KeyResolver, *, parse_mis
         modulo=tuple(modulo), hidden=tuple(objs[n] for n in hidden), notes=tuple(t.get("notes", [])),
         tests=tests, variants=_variants(ctx, t, objs), where=f"{pf.path}:{pf.line_of(index)}",
     )
+
+
+def _check_shape(ctx: _Context, t: dict, key: sp.Basic) -> None:
+    """``shape = "d"`` (or "K,d", or "scalar") states the answer's shape: the key must have it."""
+    if "shape" not in t:
+        return
+    stated = None if t["shape"] == "scalar" else _shape(ctx, "the answer", t["shape"], "shape")
+    actual = target_shape_of(key)  # as Target.shape reads it (a 1×1 explicit matrix is a scalar)
+    if stated != actual:
+        raise ctx.error(f"shape = {t['shape']!r} says the answer is {_describe(stated)}, but the key is "
+                        f"{_describe(actual)}", "shape")
 
 
 def _mistakes(ctx: _Context, t: dict, specs: tuple) -> tuple[Mistake, ...]:

@@ -6,7 +6,8 @@ included; the expressions in it are strings that only the answer grammar reads (
 
 * ``[[target]]`` tables, each with ``name`` and ``question``, and ``key`` (an expression) or
   ``key_from = "DERIVATION-NAME:CONSTANT"`` (a constant of the module that defines that
-  derivation); optionally ``key_one_class``, ``modulo``, ``notes``;
+  derivation); optionally ``shape`` (the answer's: "scalar", "d" or "K,d"; the key must have
+  it), ``key_one_class``, ``modulo``, ``notes``;
 * ``[target.symbols]``: ``NAME = { shape = "d" | "K,d", meaning = "...", bind = "EXPR",
   hidden = true }`` (no shape: a scalar; ``bind``: a binding, NAME ≡ EXPR);
 * ``[target.assume]``: ``NAME = "KIND"`` or ``NAME = ["KIND", ...]``, KIND one of
@@ -37,7 +38,7 @@ ASSUMPTION_KINDS = ("real", "positive", "nonzero", "binary", "probability", "one
 #: The verdicts an embedded test may expect (or else the name of one of the target's mistakes).
 EXPECTATIONS = ("correct", "incorrect", "invalid")
 
-TARGET_FIELDS = {"name", "question", "key", "key_from", "key_one_class", "symbols", "assume", "mistake",
+TARGET_FIELDS = {"name", "question", "key", "key_from", "key_one_class", "shape", "symbols", "assume", "mistake",
                  "test", "variants", "modulo", "notes"}
 _SYMBOL_FIELDS = {"shape", "meaning", "bind", "hidden"}
 _MISTAKE_FIELDS = {"name", "answer", "feedback", "credit"}

@@ -68,6 +68,8 @@ BAD = [
                  "is not a SymPy expression (it is a module)", id="key-from-not-an-expression"),
     pytest.param(('key = "(theta^T x + theta_0 - y) x"', 'key_from = "bce-gradient:__builtins__"'), 4,
                  "a public name", id="key-from-private"),
+    pytest.param(('key = "(theta^T x + theta_0 - y) x"', 'key = "(theta^T x + theta_0 - y) x"\nshape = "d,d"'), 5,
+                 "says the answer is d×d, but the key is d×1", id="stated-shape"),
     pytest.param(('credit = 0.5', 'credit = 1.5'), 17, "credit must be a number in [0, 1)", id="credit"),
     pytest.param(('theta = { shape = "d"', 'theta = { shape = "n"'), 7, "unknown dimension 'n'", id="unknown-dimension"),
     pytest.param(('feedback = "That', 'feedbak = "That'), 13, "unknown field 'feedbak'", id="unknown-field"),
