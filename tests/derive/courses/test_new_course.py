@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from derive.cli import main
 
 
@@ -12,9 +14,11 @@ def test_a_new_course_verifies_validates_and_grades(tmp_path, capsys):
     assert main(["--course", str(root), "verify", "week-7-mean-loss", "-j", "1"]) == 0
     assert main(["problem", "validate", str(root)]) == 0
     capsys.readouterr()
-    assert main(["--course", str(root), "grade", str(root / "submissions.csv")]) == 0
-    out = capsys.readouterr().out
-    assert "3 answers: 1 correct, 2 incorrect" in out
+    assert main(["--course", str(root), "grade", "--json", str(root / "submissions.csv")]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    assert [(r["student"], r["verdict"], r["score"]) for r in rows] == [
+        ("ada", "correct", 1.0), ("bob", "incorrect", 0.5), ("cy", "incorrect", 0.5)]
+    assert "negative derivative" in rows[1]["feedback"] and "cancels the 2" in rows[2]["feedback"]
 
 
 def test_new_course_refuses_a_folder_with_files(tmp_path, capsys):
