@@ -28,6 +28,11 @@ def test_the_course_validates(capsys):
     assert "4 target(s) in 2 problem file(s): OK" in capsys.readouterr().out
 
 
+def test_one_file_of_a_course_validates_with_its_course_loaded(capsys):
+    assert main(["problem", "validate", str(EXAMPLE / "problems" / "linreg.toml")]) == 0
+    assert "3 target(s) in 1 problem file(s): OK" in capsys.readouterr().out
+
+
 def test_the_sample_submissions_grade_as_written(example):
     rows = list(read_submissions(EXAMPLE / "submissions.csv"))
     batch = grade(rows, cache=False)
