@@ -184,13 +184,11 @@ def unload_course(course: Course) -> None:
 
 
 def _forget_cached(names: list[str]) -> None:
-    """Drop what the checker remembers of targets by name, so a later target of the same name starts afresh."""
-    from ..homework import equivalence, points, verdict
+    """Drop the verdicts and checkers remembered by target name, so a later target of the same name
+    starts afresh."""
+    from ..homework import equivalence, verdict
 
     verdict.clear_cache()
-    layouts = getattr(points, "_LAYOUTS", {})
-    for key in [k for k in layouts if k[0] in names]:
-        del layouts[key]
     for name in names:
         getattr(equivalence, "_CHECKERS", {}).pop(name, None)
 
