@@ -20,7 +20,16 @@ demo: venv tex
 	  if [ $$status -eq 0 ]; then echo "Lecture notes: $(CURDIR)/reports/out/lecture-notes.pdf"; \
 	  elif [ $$status -eq 3 ]; then echo "Lecture notes (no TeX here, LaTeX only): $(CURDIR)/reports/out/lecture-notes.tex"; \
 	  else exit $$status; fi
-	@echo; echo "== 5. The web app: a student's answer checked through its JSON API"
+	@echo; echo "== 5. A course of one's own (examples/course): derivations and problems as data, no package edits"
+	$(BIN)/derive --course examples/course verify linreg-gradient linreg-hessian swish-unit
+	$(BIN)/derive problem validate examples/course
+	$(BIN)/derive --course examples/course grade examples/course/submissions.csv
+	@$(BIN)/derive --course examples/course report linreg-gradient linreg-hessian swish-unit -o reports/out/course > /dev/null; \
+	  status=$$?; if [ $$status -eq 0 ] || [ $$status -eq 3 ]; then echo "Course handouts: $(CURDIR)/reports/out/course/"; \
+	  else exit $$status; fi
+	$(BIN)/derive gradescope build --course examples/course linreg-gradient linreg-gradient-bias linreg-hessian swish-grad-w -o reports/out/course/autograder.zip
+	$(BIN)/derive gradescope selftest reports/out/course/autograder.zip examples/course/answers.csv
+	@echo; echo "== 6. The web app: a student's answer checked through its JSON API"
 	$(BIN)/python -m derive.serve.demo
 	@$(BIN)/python -m derive.tour
 

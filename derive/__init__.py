@@ -6,6 +6,8 @@ Public API (the contract the numeric, reports and checker packages rely on)::
     Derivation          .name .title .statement .steps .verify() -> list[StepResult]
     Step                .claim .justification .assumptions
     verify_claim(claim, assumptions) -> StepResult(verdict, method, residual, counterexample, seconds)
+
+Writing your own derivations and problems (a course): ``help(derive.courses)``.
 """
 
 from .assumptions import (Binary, Interval, OneHot, Positive, Probability, Real, Simplex,

@@ -54,7 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Without --seed: the question, its symbols (with shapes), bindings and "
                                    "assumptions. With --seed N: concrete inputs and the answer key as numbers; "
                                    "check an answer with 'derive check TARGET@N ANSWER'.")
-    p.add_argument("target", nargs="?", help="a target name")
+    p.add_argument("target", nargs="?", help="a target name, or 'validate' followed by problem files or folders")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="with 'validate': problem files, folders or courses")
     p.add_argument("--seed", type=int, help="draw the numeric variant with this seed")
     p.add_argument("--list", action="store_true", help="list the targets")
     p.add_argument("--no-key", action="store_true", help="leave the answer key out (to hand the problem out)")
@@ -163,6 +164,9 @@ def run_check_steps(args: argparse.Namespace) -> int:
 def run_problem(args: argparse.Namespace) -> int:
     from ..homework.targets import UnknownTarget, get_target, target_names
 
+    if args.target == "validate" or args.paths:
+        from .course import run_validate
+        return run_validate(args)
     if args.list or not args.target:
         if not args.list:
             raise UsageError("name a target, or use --list")

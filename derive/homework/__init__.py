@@ -6,7 +6,10 @@
 
 One idea per module:
 
-* ``targets``     the 17 targets: key (a derivation's constant), symbols, bindings, assumptions, mistakes
+* ``targets``     the targets: key (a derivation's constant), symbols, bindings, assumptions, mistakes;
+                  the lecture's 17 are problem files in ``lecture/*.toml``, and courses add theirs
+* ``problem_file`` reading a TOML problem file (``problem_build``: into targets; ``problem_check``:
+                  mistakes against the key, embedded tests)
 * ``evaluate``    a compiled evaluator for scalar and matrix expressions (mpmath, exact, symbolic)
 * ``layout``      a target made explicit at concrete sizes; a point's values with the bindings computed
 * ``sources``     special values and secret random rationals (asked for by the assumptions)
