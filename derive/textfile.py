@@ -54,7 +54,7 @@ def _check_lines(data: bytes, name: str, max_line: int) -> None:
         line += 1
 
 
-def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+def decode(data: bytes, name: str, encoding: str | None = None, hint: str = "") -> str:
     """``data`` as text: strict UTF-8 by default (ValueError naming the line and byte)."""
     if encoding is not None:
         try:
@@ -64,24 +64,25 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError as exc:
-            return _refuse(data, name, exc, encoding)
+            return _refuse(data, name, exc, encoding, "")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return _refuse(data, name, exc, "UTF-8")
+        return _refuse(data, name, exc, "UTF-8", hint)
 
 
-def _refuse(data: bytes, name: str, exc: UnicodeDecodeError, encoding: str) -> str:
+def _refuse(data: bytes, name: str, exc: UnicodeDecodeError, encoding: str, hint: str) -> str:
     line = data.count(b"\n", 0, exc.start) + 1
     column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-    hint = " (give its encoding, e.g. --encoding latin-1)" if encoding == "UTF-8" else ""
-    raise ValueError(f"{name}: line {line}, byte {column} (0x{data[exc.start]:02x}): not {encoding}{hint}")
+    raise ValueError(f"{name}: line {line}, byte {column} (0x{data[exc.start]:02x}): not a {encoding} text file"
+                     + (f" ({hint})" if hint else ""))
 
 
 def read_text(path: str | Path, *, encoding: str | None = None, max_bytes: int = MAX_BYTES,
-              max_line: int = MAX_LINE) -> str:
-    """The text of ``path`` within the caps; ValueError (TooLarge) or OSError otherwise."""
+              max_line: int = MAX_LINE, hint: str = "") -> str:
+    """The text of ``path`` within the caps; ValueError (TooLarge) or OSError otherwise.
+    ``hint`` is added to the refusal of a file that is not UTF-8 (how to name its encoding)."""
     data = _read_capped(path, max_bytes)
     name = "standard input" if str(path) == "-" else str(path)
     _check_lines(data, name, max_line)
-    return decode(data, name, encoding)
+    return decode(data, name, encoding, hint)

@@ -123,6 +123,23 @@ def _mean_log_loss(model: Any, X, y) -> float:
         return float(-np.mean(np.log(proba[np.arange(len(y)), index])))
 
 
+def _check_memory(args: argparse.Namespace, model: Any, table, n_classes: int) -> None:
+    """Refuse, before fitting, a fit whose working set would not fit in the available memory."""
+    from numeric.memory import check_fit_memory, fit_bytes
+
+    n, d = table.X.shape
+    needed = fit_bytes(args.model, n, d, n_classes, getattr(model, "solver", "newton"), args.hidden)
+    check_fit_memory(f"{args.model} on {n:,} × {d:,} ({n_classes} classes)", needed)
+
+
+def _converged(args: argparse.Namespace, model: Any) -> bool:
+    """An iterative fit has converged only if it ran: 0 iterations is never convergence.
+    LDA is closed-form, with no iterations."""
+    if args.model == "lda":
+        return True
+    return bool(getattr(model, "converged_", False)) and int(getattr(model, "n_iter_", 0)) > 0
+
+
 def run_train(args: argparse.Namespace) -> int:
     _check_options(args)
     from numeric.csvdata import load_csv
@@ -133,6 +150,7 @@ def run_train(args: argparse.Namespace) -> int:
     if args.model == "logistic" and n_classes > 2:
         raise ValueError(f"{args.data}: column {args.target!r} has {n_classes} classes; logistic regression "
                          f"is for two: use 'derive train softmax'")
+    _check_memory(args, model, table, n_classes)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if args.model == "lda":
@@ -148,7 +166,7 @@ def run_train(args: argparse.Namespace) -> int:
     coef, intercept = _parameters(model)
     result = {
         "coef": coef, "intercept": intercept, "loss": loss,
-        "n_iter": int(getattr(model, "n_iter_", 0)), "converged": bool(getattr(model, "converged_", True)),
+        "n_iter": int(getattr(model, "n_iter_", 0)), "converged": _converged(args, model),
         "accuracy": accuracy,
         "classes": [c.item() if hasattr(c, "item") else c for c in model.classes_],
         "features": list(table.features),

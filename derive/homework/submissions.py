@@ -87,7 +87,8 @@ def read_submissions(path: str | Path, *, encoding: str | None = None, max_bytes
     ``encoding``, no header, wrong columns); a single bad row is yielded with ``problem`` set.
     """
     path = Path(path)
-    text = read_text(path, encoding=encoding, max_bytes=max_bytes, max_line=max_line)
+    text = read_text(path, encoding=encoding, max_bytes=max_bytes, max_line=max_line,
+                     hint="give its encoding, e.g. --encoding latin-1")
     # NUL bytes would make the csv module give up on the whole file.
     text = text.replace("\x00", "")
     rows = _jsonl_rows(text) if _is_jsonl(path, text) else _csv_rows(text, path, max_line)
