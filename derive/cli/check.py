@@ -7,7 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from ..homework.safetext import printable
 from . import UsageError
 
 DUPLICATES = ("last", "first", "all")
@@ -110,6 +109,8 @@ def _encodable(text: str) -> bool:
 
 
 def _print_result(r) -> None:
+    from ..homework.safetext import printable
+
     # Everything a student typed is echoed with its control characters escaped.
     print(printable(f"{r.verdict.value.upper()}  (score {r.score:g}/1)   target: {r.target}"))
     if r.interpreted_as:
@@ -174,6 +175,8 @@ def run_check_steps(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0 if result.ok else 1
+    from ..homework.safetext import printable
+
     for s in result.steps:
         mark = {"start": "  ", "follows": "ok", "does not follow": "✗ ", "invalid": "✗ ",
                 "not the answer": "✗ ", "not checked": "? "}.get(s.status, "  ")
