@@ -2,7 +2,8 @@
 
 Each ``results.json`` follows the Gradescope autograder format: a total ``score`` and one
 entry of ``tests`` per answer, with ``name``, ``score``, ``max_score`` (1 per answer),
-``output`` (the verdict, how the answer was read, the feedback) and ``visibility``.  A
+``output`` (the verdict, how the answer was read, the feedback) and ``visibility``.  Nothing
+in it depends on timing, so a run resumed from the gradebook writes the same files.  A
 duplicate (student, target) row that does not count is left out and mentioned.
 
 ``GradescopeWriter`` writes results as they are made, so that an interrupted run leaves a
@@ -101,7 +102,6 @@ def results_json(rows: list[Graded]) -> dict:
             f"row {s.row} ({s.target})" for s in left_out) + "."
     return {
         "score": round(sum(t["score"] for t in tests), 6),
-        "execution_time": round(sum(g.result.seconds for g in counted), 3),
         "output": output,
         "visibility": "visible",
         "tests": tests,
