@@ -11,7 +11,7 @@ import os
 import signal
 from pathlib import Path
 
-__all__ = ["descendants", "kill_descendants"]
+__all__ = ["descendants", "kill_descendants", "die_with_parent"]
 
 
 def _parents() -> dict[int, int]:
@@ -52,3 +52,20 @@ def kill_descendants(pid: int | None = None) -> int:
         except (ProcessLookupError, PermissionError):
             pass
     return len(found)
+
+
+def die_with_parent() -> None:
+    """Make this (worker) process end when its parent does, even if the parent is SIGKILLed.
+
+    Linux only (``prctl(PR_SET_PDEATHSIG)``); elsewhere a no-op.  A worker whose parent is
+    already gone exits at once."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent or parent == 1:
+        os._exit(1)

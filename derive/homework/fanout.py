@@ -29,8 +29,12 @@ _LOCAL = threading.local()   # one IsolatedChecker per thread of a worker proces
 
 
 def _quiet_worker() -> None:
-    # A Ctrl-C on a terminal signals the whole process group: the parent handles it.
+    # A Ctrl-C on a terminal signals the whole process group: the parent handles it.  A parent
+    # killed outright (SIGKILL) cannot stop its workers, so each ends with its parent.
+    from ..processes import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
 
 
 def check_chunk(tasks: Sequence[Task], cache: bool = True, isolate: bool = False) -> list[CheckResult]:

@@ -44,6 +44,7 @@ RESULTS = "results.json"
 INCOMPLETE = "INCOMPLETE"
 _HEADER = ["student", "directory", "score", "max_score", "correct", "incorrect", "invalid", "undecided"]
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_TEMP = re.compile(r"^\.(results\.json|summary\.csv|INCOMPLETE)\.\d+\.tmp$")
 _DIRFLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW
 
 
@@ -184,20 +185,26 @@ class GradescopeWriter:
         return fd
 
     def _clear_previous(self) -> None:
-        """Remove ``NAME/results.json`` (and NAME when then empty) left by an earlier run."""
+        """Remove ``NAME/results.json`` (and NAME when then empty) left by an earlier run, and
+        the temporary files of a run that was killed while writing."""
         ours = set(self.names.by_student.values())
         for entry in os.scandir(self._fd):
+            if _TEMP.match(entry.name) and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.name, dir_fd=self._fd)
             if not entry.is_dir(follow_symlinks=False):
                 continue
             sub = os.open(entry.name, _DIRFLAGS, dir_fd=self._fd)
             try:
                 names = set(os.listdir(sub))
+                temps = {n for n in names if _TEMP.match(n)}
+                for name in temps:
+                    os.unlink(name, dir_fd=sub)
                 if RESULTS not in names or _is_link(sub, RESULTS):
                     continue
                 os.unlink(RESULTS, dir_fd=sub)
             finally:
                 os.close(sub)
-            if names == {RESULTS}:
+            if names - temps == {RESULTS}:
                 os.rmdir(entry.name, dir_fd=self._fd)
             self.removed.append(entry.name)
             if entry.name not in ours:

@@ -10,6 +10,7 @@ answer by then is killed and replaced, and that answer is ``undecided``.
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 import time
 from multiprocessing.connection import Connection
 
@@ -21,6 +22,10 @@ GRACE_SECONDS = 2.0
 
 
 def _serve(conn: Connection, seconds: float) -> None:
+    from ..processes import die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles a Ctrl-C and stops us
+    die_with_parent()
     while True:
         try:
             request = conn.recv()
