@@ -122,7 +122,7 @@ def run_dask(tasks: Sequence[Task], address: str, cache: bool, timeout: float = 
         futures = client.map(check_chunk, [[tasks[i] for i in part] for part in parts],
                              cache=cache, pure=False)
         where = {f.key: part for f, part in zip(futures, parts)}
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             yield from zip(where[future.key], future.result())
     finally:
         client.close()
