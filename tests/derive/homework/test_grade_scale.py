@@ -175,10 +175,11 @@ def test_sigint_ends_grade_quickly_with_no_worker_left(tmp_path, extra, lines):
         assert len(wait_for_lines(proc, lines)) == lines
     seconds, left, err = interrupt(proc, signal.SIGINT)
     assert seconds < INTERRUPT_SECONDS and left == []
-    assert "Traceback" not in err and "interrupted" in err
+    assert "Traceback" not in err
     assert proc.returncode in (130, -signal.SIGINT)
-    if lines:
-        assert proc.returncode == 130 and "INCOMPLETE" in {p.name for p in (tmp_path / "gs").iterdir()}
+    if lines:   # interrupted while grading: it says so, and the output is marked partial
+        assert proc.returncode == 130 and "interrupted after" in err
+        assert "INCOMPLETE" in {p.name for p in (tmp_path / "gs").iterdir()}
 
 
 def test_progress_is_silent_in_a_pipe(tmp_path):
