@@ -68,12 +68,24 @@ def run_serial(tasks: Sequence[Task], checker: Callable[..., CheckResult], cache
         yield i, checker(target, answer, cache=cache)
 
 
+def _first_per_target(tasks: Sequence[Task]) -> list[int]:
+    seen: dict[str, int] = {}
+    for i, (target, _) in enumerate(tasks):
+        seen.setdefault(target.split("@")[0], i)
+    return sorted(seen.values())
+
+
 def run_processes(tasks: Sequence[Task], workers: int, cache: bool, isolate: bool) -> Iterator[tuple[int, CheckResult]]:
-    """``workers`` forked processes (they inherit the warm answer keys); at most 4 chunks
-    in flight per worker, so that a Ctrl-C has little queued work to cancel."""
+    """``workers`` forked processes; at most 4 chunks in flight per worker, so that a Ctrl-C
+    has little queued work to cancel.  The first answer to each target is checked here first,
+    so that every worker inherits that target's answer key and checker ready-made."""
+    primed = _first_per_target(tasks) if not isolate else []
+    for i in primed:
+        yield i, safe_check(check, *tasks[i], cache)
+    rest = sorted(set(range(len(tasks))) - set(primed))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"), initializer=_quiet_worker)
-    pending: dict[Future, range] = {}
-    chunks = iter(_chunks(len(tasks)))
+    pending: dict[Future, list[int]] = {}
+    chunks = iter([rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)])
     finished = False
     try:
         while True:
