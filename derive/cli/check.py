@@ -30,6 +30,30 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="print {target, answer, verdict, score, feedback, interpreted_as, counterexample, seconds}")
     p.set_defaults(handler=run_check)
 
+    _register_grade(sub)
+
+    p = sub.add_parser("check-steps", help="check a step-by-step derivation: the first line that does not follow",
+                       description="FILE holds a derivation, one expression per line ('a = b' on one line is two "
+                                   "steps; '#' starts a comment). Each expression must equal the one before, and "
+                                   "the last must be the answer to TARGET. Use - for standard input.")
+    p.add_argument("target", help="a target name (see 'derive problem --list')")
+    p.add_argument("file", help="the derivation, or - for standard input")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(handler=run_check_steps)
+
+    p = sub.add_parser("problem", help="print a homework target, or a numeric variant with its answer key",
+                       description="Without --seed: the question, its symbols (with shapes), bindings and "
+                                   "assumptions. With --seed N: concrete inputs and the answer key as numbers; "
+                                   "check an answer with 'derive check TARGET@N ANSWER'.")
+    p.add_argument("target", nargs="?", help="a target name")
+    p.add_argument("--seed", type=int, help="draw the numeric variant with this seed")
+    p.add_argument("--list", action="store_true", help="list the targets")
+    p.add_argument("--no-key", action="store_true", help="leave the answer key out (to hand the problem out)")
+    p.add_argument("--json", action="store_true", help="print the variant as JSON")
+    p.set_defaults(handler=run_problem)
+
+
+def _register_grade(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("grade", help="grade a class's answers from a CSV or JSON Lines file",
                        description="Grade every row of FILE: a CSV with the header student,target,answer, or JSON "
                                    "Lines with those keys, in UTF-8 (or --encoding). One bad row never stops the "
@@ -57,26 +81,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                           "if it overruns the 5 s limit (hard isolation)")
     p.set_defaults(handler=run_grade)
 
-    p = sub.add_parser("check-steps", help="check a step-by-step derivation: the first line that does not follow",
-                       description="FILE holds a derivation, one expression per line ('a = b' on one line is two "
-                                   "steps; '#' starts a comment). Each expression must equal the one before, and "
-                                   "the last must be the answer to TARGET. Use - for standard input.")
-    p.add_argument("target", help="a target name (see 'derive problem --list')")
-    p.add_argument("file", help="the derivation, or - for standard input")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.set_defaults(handler=run_check_steps)
-
-    p = sub.add_parser("problem", help="print a homework target, or a numeric variant with its answer key",
-                       description="Without --seed: the question, its symbols (with shapes), bindings and "
-                                   "assumptions. With --seed N: concrete inputs and the answer key as numbers; "
-                                   "check an answer with 'derive check TARGET@N ANSWER'.")
-    p.add_argument("target", nargs="?", help="a target name")
-    p.add_argument("--seed", type=int, help="draw the numeric variant with this seed")
-    p.add_argument("--list", action="store_true", help="list the targets")
-    p.add_argument("--no-key", action="store_true", help="leave the answer key out (to hand the problem out)")
-    p.add_argument("--json", action="store_true", help="print the variant as JSON")
-    p.set_defaults(handler=run_problem)
-
 
 # --- check -------------------------------------------------------------------------------------
 
@@ -94,7 +98,9 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError("the answer (or target) is not valid text in this terminal's encoding")
     result = check(target, args.answer)
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        from ..homework.safetext import json_text
+
+        print(json_text(result.as_dict(), indent=2))
     else:
         _print_result(result)
     return 0 if result.verdict is Verdict.CORRECT else 1
@@ -173,7 +179,9 @@ def run_check_steps(args: argparse.Namespace) -> int:
     except UnknownTarget as exc:
         raise UsageError(str(exc)) from None
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        from ..homework.safetext import json_text
+
+        print(json_text(result.as_dict(), indent=2))
         return 0 if result.ok else 1
     from ..homework.safetext import printable
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from ..homework.safetext import printable
+from ..homework.safetext import json_text, printable
 
 __all__ = ["GradeRun"]
 
@@ -67,7 +66,7 @@ class GradeRun:
     def show(self, g) -> None:
         self.shown += 1
         if self.args.json:
-            self._print(json.dumps(g.as_dict(), ensure_ascii=False))
+            self._print(json_text(g.as_dict()))
         else:
             r = g.result
             feedback = _cut(" ".join(r.feedback.split()), 90)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["printable", "csv_cell", "FORMULA_STARTS"]
+__all__ = ["printable", "csv_cell", "json_text", "FORMULA_STARTS"]
 
 #: A cell starting with one of these is a formula (or becomes one) in common spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -34,6 +34,16 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def json_text(obj: object, **kw) -> str:
+    """``json.dumps(obj, ensure_ascii=False)`` with every character ``printable`` would escape
+    written as a JSON ``\\uNNNN`` escape: the same data, safe on a terminal."""
+    import json
+
+    text = json.dumps(obj, ensure_ascii=False, **kw)
+    return "".join(f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+                   else ch for ch in text)
 
 
 def csv_cell(value: object) -> object:

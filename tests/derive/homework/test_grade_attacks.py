@@ -276,3 +276,12 @@ def test_the_readme_check_steps_example_file_follows():
     text = (Path(__file__).parents[3] / "examples" / "my-derivation.txt").read_text(encoding="utf-8")
     result = check_steps("bce-dz", text)
     assert result.ok and result.final.verdict is Verdict.CORRECT and len(result.steps) == 4
+
+
+def test_terminal_escapes_in_json_output_are_json_escapes(tmp_path, capsys):
+    path = write_csv(tmp_path / "esc.csv", [("e\x9b2J\u202e", "bce-dz", "p - y\x1b[2J")])
+    code, out, _ = run(capsys, "grade", str(path), "--json")
+    assert code == 0 and "\x9b" not in out and "\u202e" not in out and "\x1b" not in out
+    assert json.loads(out)["student"] == "e\x9b2J\u202e"      # the same data, escaped in JSON
+    code, out, _ = run(capsys, "check", "bce-dz", "p - y\x9b", "--json")
+    assert "\x9b" not in out and json.loads(out)["answer"] == "p - y\x9b"
