@@ -17,6 +17,9 @@ __all__ = ["printable", "csv_cell", "json_text", "FORMULA_STARTS"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
+_UNSAFE = ("Cc", "Cf", "Cs", "Zl", "Zp")
+
+
 def _escape(ch: str) -> str:
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else (f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
@@ -29,7 +32,7 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     for ch in text:
         if keep_newlines and ch == "\n":
             out.append(ch)
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+        elif unicodedata.category(ch) in _UNSAFE:
             out.append(_escape(ch))
         else:
             out.append(ch)
@@ -42,7 +45,9 @@ def json_text(obj: object, **kw) -> str:
     import json
 
     text = json.dumps(obj, ensure_ascii=False, **kw)
-    return "".join(f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+    # below U+0020, json.dumps already escapes inside strings; outside them are only the
+    # newlines of ``indent``
+    return "".join(f"\\u{ord(ch):04x}" if 0x20 <= ord(ch) < 0x10000 and unicodedata.category(ch) in _UNSAFE
                    else ch for ch in text)
 
 
