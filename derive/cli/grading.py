@@ -26,18 +26,17 @@ class GradeRun:
         self.writer = None
         self.store = None
         self.bar = None
-        self.complete = False
-        if args.out:
-            from ..homework.gradescope import GradescopeWriter
-            self.writer = GradescopeWriter(args.out, [r.student for r in rows])
-            if self.writer.stale:
-                print(f"derive grade: removed the results of {len(self.writer.stale)} student(s) no longer in "
-                      f"the batch from {args.out}: {', '.join(printable(s) for s in self.writer.stale[:10])}",
-                      file=sys.stderr)
         try:
-            if args.db:
+            if args.db:   # first: a locked gradebook must not cost the previous output
                 from ..homework.resume import ResumeStore
-                self.store = ResumeStore(args.db, Path(args.file).read_bytes())
+                self.store = ResumeStore(args.db, Path(args.file).read_bytes(), args.encoding)
+            if args.out:
+                from ..homework.gradescope import GradescopeWriter
+                self.writer = GradescopeWriter(args.out, [r.student for r in rows])
+                if self.writer.stale:
+                    print(f"derive grade: removed the results of {len(self.writer.stale)} student(s) no longer "
+                          f"in the batch from {args.out}: {', '.join(printable(s) for s in self.writer.stale[:10])}",
+                          file=sys.stderr)
             self._open_bar()
         except BaseException:
             self.close()

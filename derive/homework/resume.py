@@ -29,9 +29,10 @@ def result_from_dict(data: dict) -> CheckResult:
 class ResumeStore:
     """The rows of one input file in a gradebook: ``finished()`` and ``record(rows)``."""
 
-    def __init__(self, db: str | Path, data: bytes):
+    def __init__(self, db: str | Path, data: bytes, encoding: str | None = None):
         self.book = Gradebook(db)
-        self.batch_id = content_id(data)
+        # the same bytes read in another encoding are other rows
+        self.batch_id = content_id(data if encoding is None else data + b"\0encoding=" + encoding.encode())
 
     def finished(self, n_rows: int) -> dict[int, CheckResult]:
         """The rows (by position) that an earlier run over the same file stored."""
