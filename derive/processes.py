@@ -54,12 +54,12 @@ def kill_descendants(pid: int | None = None) -> int:
     return len(found)
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int | None = None) -> None:
     """Make this (worker) process end when its parent does, even if the parent is SIGKILLed.
 
-    Linux only (``prctl(PR_SET_PDEATHSIG)``); elsewhere a no-op.  A worker whose parent is
-    already gone exits at once."""
-    parent = os.getppid()
+    Linux only (``prctl(PR_SET_PDEATHSIG)``); elsewhere a no-op.  A worker whose parent (the
+    process ``parent``, which forked it) is already gone exits at once."""
+    parent = os.getppid() if parent is None else parent
     try:
         import ctypes
 
@@ -67,5 +67,5 @@ def die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)   # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
-    if os.getppid() != parent or parent == 1:
+    if os.getppid() != parent:
         os._exit(1)

@@ -28,13 +28,13 @@ CHUNK = 16            # answers per round trip to a worker
 _LOCAL = threading.local()   # one IsolatedChecker per thread of a worker process, made on first use
 
 
-def _quiet_worker() -> None:
+def _quiet_worker(parent: int) -> None:
     # A Ctrl-C on a terminal signals the whole process group: the parent handles it.  A parent
     # killed outright (SIGKILL) cannot stop its workers, so each ends with its parent.
     from ..processes import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent()
+    die_with_parent(parent)
 
 
 def check_chunk(tasks: Sequence[Task], cache: bool = True, isolate: bool = False) -> list[CheckResult]:
@@ -83,7 +83,8 @@ def run_processes(tasks: Sequence[Task], workers: int, cache: bool, isolate: boo
     for i in primed:
         yield i, safe_check(check, *tasks[i], cache)
     rest = sorted(set(range(len(tasks))) - set(primed))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"), initializer=_quiet_worker)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"), initializer=_quiet_worker,
+                               initargs=(os.getpid(),))
     pending: dict[Future, list[int]] = {}
     chunks = iter([rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)])
     finished = False

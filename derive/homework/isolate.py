@@ -22,11 +22,11 @@ __all__ = ["IsolatedChecker", "GRACE_SECONDS"]
 GRACE_SECONDS = 2.0
 
 
-def _serve(conn: Connection, seconds: float) -> None:
+def _serve(conn: Connection, seconds: float, parent: int) -> None:
     from ..processes import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles a Ctrl-C and stops us
-    die_with_parent()
+    die_with_parent(parent)
     while True:
         try:
             request = conn.recv()
@@ -53,11 +53,12 @@ class IsolatedChecker:
 
     def _start(self) -> None:
         parent, child = mp.Pipe()
+        me = os.getpid()
         pid = os.fork()
         if pid == 0:   # the worker: serve until the pipe closes, never return into the caller's code
             try:
                 parent.close()
-                _serve(child, self.seconds)
+                _serve(child, self.seconds, me)
             finally:
                 os._exit(0)
         child.close()
