@@ -20,7 +20,9 @@ from __future__ import annotations
 import argparse
 import csv
 import filecmp
+import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -62,12 +64,18 @@ def derive(*argv: str) -> list[str]:
     return [sys.executable, "-m", "derive", *argv]
 
 
-def timed(*argv: str) -> float:
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(*argv: str) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds of the process and its workers)."""
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run(derive(*argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if proc.returncode != 0:
         sys.exit(f"derive {' '.join(argv)} failed: {proc.stderr.strip()}")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
 
 
 def killed_at(fraction: float, rows: int, *argv: str) -> float:
@@ -100,14 +108,17 @@ def main() -> None:
         distinct = make_file(path, args.rows, args.seed)
         print(f"{args.rows:,} rows, {distinct:,} distinct (target, answer) pairs "
               f"({1 - distinct / args.rows:.0%} duplicates)")
-        one = timed("grade", str(path), "--workers", "1")
-        print(f"  --workers 1:                 {one:7.1f} s  {args.rows / one:6.0f} rows/s")
-        two = timed("grade", str(path), "--workers", "2", "--db", str(tmp / "full.db"), "--out", str(tmp / "full"))
-        print(f"  --workers 2 --db --out:      {two:7.1f} s  {args.rows / two:6.0f} rows/s  "
-              f"speed-up {one / two:.2f}× (target ≥ {SPEEDUP_TARGET}×)")
+        print(f"  load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        one, cpu_one = timed("grade", str(path), "--workers", "1")
+        print(f"  --workers 1:                 {one:7.1f} s  {args.rows / one:6.0f} rows/s  (CPU {cpu_one:.1f} s)")
+        two, cpu_two = timed("grade", str(path), "--workers", "2", "--db", str(tmp / "full.db"), "--out",
+                             str(tmp / "full"))
+        print(f"  --workers 2 --db --out:      {two:7.1f} s  {args.rows / two:6.0f} rows/s  (CPU {cpu_two:.1f} s)  "
+              f"speed-up {one / two:.2f}× (target ≥ {SPEEDUP_TARGET}×); "
+              f"CPU per row {cpu_two / cpu_one:.2f}× the single process's")
         ran = killed_at(0.5, args.rows, "grade", str(path), "--workers", "2", "--db", str(tmp / "resume.db"),
                         "--out", str(tmp / "resumed"))
-        rest = timed("grade", str(path), "--workers", "2", "--db", str(tmp / "resume.db"), "--out", str(tmp / "resumed"))
+        rest, _ = timed("grade", str(path), "--workers", "2", "--db", str(tmp / "resume.db"), "--out", str(tmp / "resumed"))
         same = same_tree(tmp / "full", tmp / "resumed")
         print(f"  killed at 50 % after {ran:.1f} s; the rerun took {rest:7.1f} s = {rest / two:.0%} of the full run "
               f"(target ≤ {RESUME_TARGET:.0%}); output identical to the full run's: {same}")
