@@ -30,5 +30,6 @@ def test_sigint_ends_report_quickly_with_no_worker_left(tmp_path, point):
     assert seconds < INTERRUPT_SECONDS and left == []
     assert "Traceback" not in err
     if point != "start-up":
-        # 130, or ended by the signal itself (-2): a shell shows both as 130
+        # 130, or ended by the signal itself (-2: CPython does so when the interrupt passed through
+        # code run by exec, such as a dataclass being made): a shell shows both as 130
         assert proc.returncode in (130, -signal.SIGINT) and err.strip() == "derive report: interrupted"
