@@ -186,3 +186,37 @@ def test_progress_is_silent_in_a_pipe(tmp_path):
     proc = start("grade", str(path), "--workers", "2", cwd=tmp_path)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0 and err == "" and "rows/s" not in out and "\r" not in out
+
+
+def test_progress_on_a_terminal_shows_rows_per_second_and_the_time_left(tmp_path):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from .interrupt import ROOT
+
+    path = class_file(tmp_path / "c.csv", 60)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "derive", "grade", str(path), "--no-cache"], stdin=slave,
+                            stdout=slave, stderr=slave, env=env, cwd=tmp_path)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=300) == 0
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert "row/s" in text and "/180 [" in text and "<" in text      # rate, total, time left
+    assert "180 answers:" in text
