@@ -199,7 +199,7 @@ def test_progress_on_a_terminal_shows_rows_per_second_and_the_time_left(tmp_path
 
     from .interrupt import ROOT
 
-    path = class_file(tmp_path / "c.csv", 60)
+    path = class_file(tmp_path / "c.csv", 150)   # long enough to pass the bar's 0.5 s delay
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -218,5 +218,5 @@ def test_progress_on_a_terminal_shows_rows_per_second_and_the_time_left(tmp_path
     os.close(master)
     assert proc.wait(timeout=300) == 0
     text = b"".join(chunks).decode("utf-8", "replace")
-    assert "row/s" in text and "/180 [" in text and "<" in text      # rate, total, time left
-    assert "180 answers:" in text
+    assert "row/s" in text and "/450 [" in text and "<" in text      # rate, total, time left
+    assert "450 answers:" in text
