@@ -77,6 +77,8 @@ def _register_grade(sub: argparse._SubParsersAction) -> None:
                                                           "(e.g. tcp://10.0.0.5:8786)")
     p.add_argument("--db", metavar="PATH", help="record each graded row in the SQLite gradebook PATH as it is "
                                                 "made; rerun with the same PATH to resume an interrupted run")
+    p.add_argument("--points-seed", type=int, metavar="N", help="draw the check points from N (default: the "
+                   "seed of the rows in --db, else a fresh secret seed); each row records its points_seed")
     p.add_argument("--no-cache", action="store_true", help="check every row from scratch, even an answer "
                                                            "identical to an earlier one (for timing)")
     p.add_argument("--isolate", action="store_true", help="check each answer in a worker process that is killed "

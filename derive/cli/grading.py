@@ -30,6 +30,7 @@ class GradeRun:
             if args.db:   # first: a locked gradebook must not cost the previous output
                 from ..homework.resume import ResumeStore
                 self.store = ResumeStore(args.db, Path(args.file).read_bytes(), args.encoding)
+            self._choose_seed()
             if args.out:
                 from ..homework.gradescope import GradescopeWriter
                 self.writer = GradescopeWriter(args.out, [r.student for r in rows])
@@ -41,6 +42,19 @@ class GradeRun:
         except BaseException:
             self.close()
             raise
+
+    def _choose_seed(self) -> None:
+        """--points-seed, else the seed of the rows a previous run stored, else a fresh secret one."""
+        from ..homework.seed import use_seed
+
+        seed = self.args.points_seed
+        if seed is None and self.store is not None:
+            seed = self.store.seed()
+        if seed is not None:
+            try:
+                use_seed(seed)
+            except ValueError as exc:
+                raise ValueError(f"--points-seed: {exc}") from None
 
     def _open_bar(self) -> None:
         from tqdm import tqdm

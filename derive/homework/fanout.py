@@ -19,6 +19,7 @@ import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Callable, Iterator, Sequence
 
+from .seed import run_seed, use_seed
 from .verdict import CheckResult, Verdict, check
 
 __all__ = ["Task", "safe_check", "check_chunk", "run_serial", "run_processes", "run_dask", "CHUNK"]
@@ -37,8 +38,12 @@ def _quiet_worker(parent: int) -> None:
     die_with_parent(parent)
 
 
-def check_chunk(tasks: Sequence[Task], cache: bool = True, isolate: bool = False) -> list[CheckResult]:
-    """Check each (target, answer); isolated (hard limit) when asked or when not in the main thread."""
+def check_chunk(tasks: Sequence[Task], cache: bool = True, isolate: bool = False,
+                seed: int | None = None) -> list[CheckResult]:
+    """Check each (target, answer); isolated (hard limit) when asked or when not in the main thread.
+    ``seed`` is the run's points seed, for a worker that did not inherit it (a dask worker)."""
+    if seed is not None and seed != run_seed():
+        use_seed(seed)
     if isolate or threading.current_thread() is not threading.main_thread():
         if getattr(_LOCAL, "pid", None) != os.getpid():   # not inherited across a fork
             from .isolate import IsolatedChecker
@@ -79,6 +84,7 @@ def run_processes(tasks: Sequence[Task], workers: int, cache: bool, isolate: boo
     """``workers`` forked processes; at most 4 chunks in flight per worker, so that a Ctrl-C
     has little queued work to cancel.  The first answer to each target is checked here first,
     so that every worker inherits that target's answer key and checker ready-made."""
+    run_seed()   # drawn here, before the fork, so that every worker checks at the same points
     primed = _first_per_target(tasks) if not isolate else []
     for i in primed:
         yield i, safe_check(check, *tasks[i], cache)
@@ -133,7 +139,7 @@ def run_dask(tasks: Sequence[Task], address: str, cache: bool, timeout: float = 
     try:
         parts = _chunks(len(tasks))
         futures = client.map(check_chunk, [[tasks[i] for i in part] for part in parts],
-                             cache=cache, pure=False)
+                             cache=cache, seed=run_seed(), pure=False)
         where = {f.key: part for f, part in zip(futures, parts)}
         for future in as_completed(futures, loop=client.loop):
             yield from zip(where[future.key], future.result())

@@ -15,6 +15,7 @@ import signal
 import time
 from multiprocessing.connection import Connection
 
+from .seed import run_seed
 from .verdict import TIME_LIMIT, CheckResult, Verdict, check
 
 __all__ = ["IsolatedChecker", "GRACE_SECONDS"]
@@ -52,6 +53,7 @@ class IsolatedChecker:
         self.restarts = 0
 
     def _start(self) -> None:
+        run_seed()   # drawn before the fork: the worker checks at this run's points
         parent, child = mp.Pipe()
         me = os.getpid()
         pid = os.fork()

@@ -23,7 +23,7 @@ def result_from_dict(data: dict) -> CheckResult:
     return CheckResult(data["target"], data["answer"], Verdict(data["verdict"]), float(data["score"]),
                        data["feedback"], interpreted_as=data.get("interpreted_as"),
                        counterexample=data.get("counterexample"), seconds=float(data.get("seconds") or 0.0),
-                       method=data.get("method", ""), mistake=data.get("mistake"))
+                       method=data.get("method", ""), mistake=data.get("mistake"), seed=data.get("points_seed"))
 
 
 class ResumeStore:
@@ -38,6 +38,14 @@ class ResumeStore:
         """The rows (by position) that an earlier run over the same file stored."""
         rows = self.book.batch_rows(self.batch_id)
         return {i: result_from_dict(r) for i, r in rows.items() if 0 <= i < n_rows}
+
+    def seed(self) -> int | None:
+        """The points seed the stored rows were checked with (a resumed run reuses it, so that
+        its new rows are checked at the same points as an uninterrupted run's)."""
+        for data in self.book.batch_rows(self.batch_id).values():
+            if data.get("points_seed") is not None:
+                return int(data["points_seed"])
+        return None
 
     def record(self, rows: Iterable[tuple[int, Submission, CheckResult]]) -> None:
         """Store graded rows, in one transaction."""
