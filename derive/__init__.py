@@ -10,6 +10,10 @@ Public API (the contract the numeric, reports and checker packages rely on)::
 Writing your own derivations and problems (a course): ``help(derive.courses)``.
 """
 
+from ._quiet import install_when_command
+
+install_when_command()   # before the slow imports below: a Ctrl-C during them prints one line
+
 from .assumptions import (Binary, Interval, OneHot, Positive, Probability, Real, Simplex,
                           SymmetricPositiveDefinite, dimension)
 from .functions import logsumexp, sigmoid, softplus

@@ -7,6 +7,7 @@ file, the line and what is wrong, e.g. ``data.csv: line 7, column 'x2': 'abc' is
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,15 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Table", "load_csv"]
+__all__ = ["Table", "load_csv", "MAX_COLUMNS", "MAX_BYTES", "MAX_MAGNITUDE", "check_magnitude"]
+
+#: Bounds on what is read: a file of at most MAX_BYTES, lines of at most MAX_LINE bytes, and at
+#: most MAX_COLUMNS columns (a fit's cost grows with d², or d³ for LDA).
+MAX_BYTES = 1024 * 1024 * 1024
+MAX_LINE = 4 * 1024 * 1024
+MAX_COLUMNS = 4096
+#: Beyond this, x² overflows float64 once summed over rows (1e150² · 1e8 rows < 1.8e308).
+MAX_MAGNITUDE = 1e150
 
 
 @dataclass(frozen=True)
@@ -38,22 +47,51 @@ def _labels(values: list[str]) -> np.ndarray:
     return np.array(numbers)
 
 
-def load_csv(path: str | Path, target: str) -> Table:
-    """The table in ``path`` (comma-separated, a header line first) with ``target`` as the labels."""
-    path = Path(path)
+def check_magnitude(X: NDArray[np.float64], features: tuple[str, ...] | list[str], name: str = "the data",
+                    limit: float = MAX_MAGNITUDE) -> None:
+    """ValueError naming every column with a value beyond ±``limit`` (the fit would overflow)."""
+    if X.size == 0:
+        return
+    largest = np.max(np.abs(X), axis=0)
+    bad = [f"{features[j]!r} (up to {largest[j]:.3g})" for j in np.flatnonzero(largest > limit)]
+    if bad:
+        raise ValueError(f"{name}: column{'s' if len(bad) > 1 else ''} {', '.join(bad)} exceed ±{limit:.0e}: "
+                         "sums of squares would overflow; rescale them (e.g. standardise)")
+
+
+def _read_rows(path: Path, max_bytes: int, max_columns: int) -> list[tuple[int, list[str]]]:
+    from derive.textfile import read_text
+
     name = str(path)
+    if not path.exists():
+        raise OSError(f"{name}: no such file")
+    if path.is_dir():
+        raise OSError(f"{name}: is a directory, not a CSV file")
+    text = read_text(path, max_bytes=max_bytes, max_line=MAX_LINE)
+    csv.field_size_limit(MAX_LINE)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.reader(handle)
-            rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
-    except FileNotFoundError:
-        raise OSError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise OSError(f"{name}: is a directory, not a CSV file") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{name}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
+        for row in reader:
+            if len(row) > max_columns:
+                raise ValueError(f"{name}: line {reader.line_num}: {len(row):,} columns, more than the limit "
+                                 f"of {max_columns:,}")
+            if any(cell.strip() for cell in row):
+                rows.append((reader.line_num, row))
     except csv.Error as exc:
         raise ValueError(f"{name}: line {reader.line_num}: not valid CSV ({exc})") from None
+    return rows
+
+
+def load_csv(path: str | Path, target: str, *, max_bytes: int = MAX_BYTES, max_columns: int = MAX_COLUMNS) -> Table:
+    """The table in ``path`` (comma-separated, a header line first) with ``target`` as the labels.
+
+    Refused with a ValueError naming the file and line: a file over ``max_bytes``, a line over
+    MAX_LINE bytes, more than ``max_columns`` columns, text that is not UTF-8, a value that is
+    not a finite number, a column with values beyond ±MAX_MAGNITUDE."""
+    path = Path(path)
+    name = str(path)
+    rows = _read_rows(path, max_bytes, max_columns)
     if not rows:
         raise ValueError(f"{name}: line 1: the file is empty; expected a header line naming the columns")
     header_line, header = rows[0]
@@ -95,4 +133,5 @@ def load_csv(path: str | Path, target: str) -> Table:
                 raise ValueError(f"{name}: line {line}, column {header[i]!r}: {text!r} is not a finite number")
             X[r, c] = value
             c += 1
+    check_magnitude(X, features, name)
     return Table(X, _labels(labels), tuple(features), target)

@@ -12,6 +12,7 @@ n = 200,000 draws, and first fits both models to a small CSV file if one is give
 from __future__ import annotations
 
 import argparse
+import sys
 import warnings
 from dataclasses import dataclass
 
@@ -79,12 +80,17 @@ def _mean_log_loss(model, X: NDArray[np.float64], y: NDArray[np.intp]) -> float:
     return float(-np.mean(np.log(proba)))
 
 
-def compare(X: NDArray[np.float64], y: np.ndarray) -> Comparison:
-    """Fit unpenalised logistic regression (Newton) and GaussianLDA to (X, y)."""
+def compare(X: NDArray[np.float64], y: np.ndarray, progress=None) -> Comparison:
+    """Fit unpenalised logistic regression (Newton) and GaussianLDA to (X, y);
+    ``progress(1)`` is called after each fit."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SeparableDataWarning)
         logistic = LogisticRegression().fit(X, y)
+    if progress is not None:
+        progress(1)
     lda = GaussianLDA().fit(X, y)
+    if progress is not None:
+        progress(1)
     return Comparison((logistic.coef_, logistic.intercept_), (lda.coef_, lda.intercept_),
                       (logistic.score(X, y), lda.score(X, y)),
                       (_mean_log_loss(logistic, X, y), _mean_log_loss(lda, X, y)))
@@ -113,18 +119,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=200_000, help="draws for the large-sample comparison")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    if args.data:
-        from .csvdata import load_csv
-
-        table = load_csv(args.data, args.target)
-        _report(f"{args.data} ({len(table.y)} examples, features {', '.join(table.features)}):",
-                compare(table.X, table.y), None)
-    for title, model, truth in (
-            ("Model holds (shared covariance)", MODEL, MODEL.true_parameters()),
-            ("Model violated (class 1 has its own covariance)", VIOLATED, None)):
-        X, y = model.sample(args.n, args.seed)
-        _report(f"{title}, n = {args.n:,}:", compare(X, y), truth)
+    try:
+        _run(args)
+    except BrokenPipeError:
+        return 0   # the reader (e.g. head) closed the pipe
+    except (ValueError, OSError, MemoryError) as exc:
+        print(f"numeric.demo: {exc or 'out of memory'}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("numeric.demo: interrupted", file=sys.stderr)
+        return 130
     return 0
+
+
+def _run(args: argparse.Namespace) -> None:
+    from tqdm import tqdm
+
+    # Progress on a terminal only (disable=None): stderr, so that the printed results stay clean.
+    bar = tqdm(total=4 + 2 * bool(args.data), desc="fitting", unit="fit", disable=None, file=sys.stderr,
+               leave=False, dynamic_ncols=True)
+
+    def report(*lines) -> None:
+        bar.clear()
+        _report(*lines)
+
+    with bar:
+        if args.data:
+            from .csvdata import load_csv
+
+            table = load_csv(args.data, args.target)
+            report(f"{args.data} ({len(table.y)} examples, features {', '.join(table.features)}):",
+                   compare(table.X, table.y, bar.update), None)
+        for title, model, truth in (
+                ("Model holds (shared covariance)", MODEL, MODEL.true_parameters()),
+                ("Model violated (class 1 has its own covariance)", VIOLATED, None)):
+            X, y = model.sample(args.n, args.seed)
+            report(f"{title}, n = {args.n:,}:", compare(X, y, bar.update), truth)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+import signal
+import sys
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -26,8 +28,10 @@ from derive.assumptions import DIMENSION_SIZES, size_choices
 from derive.step import Derivation
 from derive.verify import StepResult
 
+from derive.processes import kill_descendants
+
 from . import document
-from .build import build_many
+from .build import build_pdf
 
 __all__ = ["verify_all", "write_reports", "Written", "build", "NOTES_NAME", "FIGURE_DIR", "WORKERS"]
 
@@ -67,10 +71,30 @@ class _Inline(Executor):
         return future
 
 
+def _ignore_sigint() -> None:
+    # A Ctrl-C on a terminal reaches the whole process group; the parent stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _executor(workers: int) -> Executor:
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_ignore_sigint)
     return _Inline()
+
+
+def _abandon(pool: Executor) -> None:
+    """Stop at once: kill every process below this one, drop the queued jobs."""
+    kill_descendants()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _bar(total: int, desc: str):
+    from tqdm import tqdm
+
+    # disable=None: shown only when stderr is a terminal; silent in a pipe or a log.
+    return tqdm(total=total, desc=desc, unit="job", disable=None, file=sys.stderr, leave=False,
+                dynamic_ncols=True, delay=0.5)
 
 
 def verify_all(derivations: Sequence[Derivation], workers: int = WORKERS) -> list[list[StepResult]]:
@@ -85,8 +109,11 @@ def _run(derivations: Sequence[Derivation], workers: int, figure_dir: Path | Non
     side by side."""
     global _PENDING
     _PENDING = tuple(derivations)
+    pool = _executor(workers)
+    jobs = len(derivations) + (figure_dir is not None) + 2 * bool(notes) + bool(notes and figure_dir is not None)
+    bar = _bar(jobs, "verifying")
     try:
-        with _executor(workers) as pool:
+        with bar:
             figures = errata_checks = numeric = None
             if notes and figure_dir is not None:
                 # the slowest job (it imports and trains numeric): first in line
@@ -105,11 +132,22 @@ def _run(derivations: Sequence[Derivation], workers: int, figure_dir: Path | Non
             # Longest first, so that the workers finish together.
             order = sorted(range(len(derivations)), key=lambda i: -_cost(derivations[i]))
             futures = {i: pool.submit(_verify_one, i) for i in order}
+            for future in [*futures.values(), *(f for f in (figures, errata_checks, numeric, worked) if f)]:
+                future.add_done_callback(lambda _: bar.update(1))
             results = [futures[i].result() for i in range(len(derivations))]
             experiments, example = numeric.result() if numeric else ("", "")
-            return (results, figures.result() if figures else {},
-                    errata_checks.result() if errata_checks else None, experiments,
-                    worked.result() if worked else None, example)
+            out = (results, figures.result() if figures else {},
+                   errata_checks.result() if errata_checks else None, experiments,
+                   worked.result() if worked else None, example)
+    except KeyboardInterrupt:
+        _abandon(pool)
+        raise
+    except BaseException:
+        pool.shutdown(wait=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+        return out
     finally:
         _PENDING = ()
 
@@ -183,5 +221,18 @@ def _write_notes(sections: Sequence[document.Section], outdir: Path, checks: lis
 def build(tex: Sequence[Path], workers: int = WORKERS) -> list[Path]:
     """The PDFs of ``tex`` (see ``reports.build.build_many``); the lecture notes start first."""
     ordered = sorted(tex, key=lambda p: not p.stem.startswith(NOTES_NAME))
-    pdfs = dict(zip(ordered, build_many(ordered, workers)))
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(ordered))))
+    with _bar(len(ordered), "building PDFs") as bar:
+        futures = [pool.submit(build_pdf, t) for t in ordered]
+        for future in futures:
+            future.add_done_callback(lambda _: bar.update(1))
+        try:
+            pdfs = dict(zip(ordered, [f.result() for f in futures]))
+        except KeyboardInterrupt:
+            _abandon(pool)   # kills latexmk and its pdflatex, so the threads end at once
+            raise
+        except BaseException:
+            pool.shutdown(wait=True)
+            raise
+    pool.shutdown(wait=True)
     return [pdfs[t] for t in tex]

@@ -98,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TypeError, OSError) as exc:
         print(f"derive {args.command}: {exc}", file=sys.stderr)
         return 1
+    except MemoryError as exc:
+        print(f"derive {args.command}: out of memory{f': {exc}' if str(exc) else ''}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"derive {args.command}: interrupted", file=sys.stderr)
         return 130

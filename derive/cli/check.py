@@ -9,6 +9,11 @@ from pathlib import Path
 
 from . import UsageError
 
+DUPLICATES = ("last", "first", "all")
+#: check-steps reads at most this much: a derivation is short, /dev/zero is not.
+STEPS_MAX_BYTES = 1024 * 1024
+STEPS_MAX_LINE = 64 * 1024
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="check one answer to a homework target",
@@ -27,19 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="print {target, answer, verdict, score, feedback, interpreted_as, counterexample, seconds}")
     p.set_defaults(handler=run_check)
 
-    p = sub.add_parser("grade", help="grade a class's answers from a CSV or JSON Lines file",
-                       description="Grade every row of FILE: a CSV with the header student,target,answer, or JSON "
-                                   "Lines with those keys. One bad row never stops the batch.")
-    p.add_argument("file", help="the submissions (.csv, or .jsonl)")
-    p.add_argument("--json", action="store_true", help="print one JSON object per row, in order (the check "
-                                                       "fields plus student)")
-    p.add_argument("--out", metavar="DIR", help="write DIR/summary.csv and DIR/<student>/results.json "
-                                                "(Gradescope autograder format)")
-    p.add_argument("--no-cache", action="store_true", help="check every row from scratch, even an answer "
-                                                           "identical to an earlier one (for timing)")
-    p.add_argument("--isolate", action="store_true", help="check each answer in a worker process that is killed "
-                                                          "if it overruns the 5 s limit (hard isolation)")
-    p.set_defaults(handler=run_grade)
+    _register_grade(sub)
 
     p = sub.add_parser("check-steps", help="check a step-by-step derivation: the first line that does not follow",
                        description="FILE holds a derivation, one expression per line ('a = b' on one line is two "
@@ -63,6 +56,37 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_problem)
 
 
+def _register_grade(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("grade", help="grade a class's answers from a CSV or JSON Lines file",
+                       description="Grade every row of FILE: a CSV with the header student,target,answer, or JSON "
+                                   "Lines with those keys, in UTF-8 (or --encoding). One bad row never stops the "
+                                   "batch. Identical (target, answer) pairs are checked once; rows are reported in "
+                                   "input order. With --out, each student's results are written as soon as their "
+                                   "last row is graded, so an interrupted run leaves a consistent part; with --db, "
+                                   "a rerun over the same file resumes where the last one stopped.")
+    p.add_argument("file", help="the submissions (.csv, or .jsonl)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per row, in order (the check "
+                                                       "fields plus student)")
+    p.add_argument("--out", metavar="DIR", help="write DIR/summary.csv and DIR/<student>/results.json "
+                                                "(Gradescope autograder format); earlier results in DIR are replaced")
+    p.add_argument("--encoding", metavar="NAME", help="the file's encoding when it is not UTF-8 (e.g. latin-1)")
+    p.add_argument("--duplicates", choices=DUPLICATES, default="last",
+                   help="which of several rows with the same student and target counts: last (default), first, "
+                        "or all; the others are reported and not scored")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="check in N worker processes (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="check on the dask cluster at ADDRESS "
+                                                          "(e.g. tcp://10.0.0.5:8786)")
+    p.add_argument("--db", metavar="PATH", help="record each graded row in the SQLite gradebook PATH as it is "
+                                                "made; rerun with the same PATH to resume an interrupted run")
+    p.add_argument("--points-seed", type=int, metavar="N", help="draw the check points from N (default: the "
+                   "seed of the rows in --db, else a fresh secret seed); each row records its points_seed")
+    p.add_argument("--no-cache", action="store_true", help="check every row from scratch, even an answer "
+                                                           "identical to an earlier one (for timing)")
+    p.add_argument("--isolate", action="store_true", help="check each answer in a worker process that is killed "
+                                                          "if it overruns the 5 s limit (hard isolation)")
+    p.set_defaults(handler=run_grade)
+
+
 # --- check -------------------------------------------------------------------------------------
 
 def run_check(args: argparse.Namespace) -> int:
@@ -75,6 +99,8 @@ def run_check(args: argparse.Namespace) -> int:
         if args.seed < 0:
             raise UsageError(f"--seed must be a non-negative integer, got {args.seed}")
         target = f"{target}@{args.seed}"
+    if not _encodable(args.answer) or not _encodable(target):
+        raise UsageError("the answer (or target) is not valid text in this terminal's encoding")
     if args.points_seed is not None:
         from ..homework.seed import use_seed
         try:
@@ -83,20 +109,33 @@ def run_check(args: argparse.Namespace) -> int:
             raise UsageError(f"--points-seed: {exc}") from None
     result = check(target, args.answer)
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        from ..homework.safetext import json_text
+
+        print(json_text(result.as_dict(), indent=2))
     else:
         _print_result(result)
     return 0 if result.verdict is Verdict.CORRECT else 1
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def _print_result(r) -> None:
-    print(f"{r.verdict.value.upper()}  (score {r.score:g}/1)   target: {r.target}")
+    from ..homework.safetext import printable
+
+    # Everything a student typed is echoed with its control characters escaped.
+    print(printable(f"{r.verdict.value.upper()}  (score {r.score:g}/1)   target: {r.target}"))
     if r.interpreted_as:
-        print(f"read as:  {r.interpreted_as['plain']}")
-        print(f"   LaTeX: {r.interpreted_as['latex']}")
-    print(r.feedback)
+        print(printable(f"read as:  {r.interpreted_as['plain']}"))
+        print(printable(f"   LaTeX: {r.interpreted_as['latex']}"))
+    print(printable(r.feedback, keep_newlines=True))
     if r.counterexample:
-        print("counterexample: " + ", ".join(f"{k} = {v}" for k, v in r.counterexample.items()))
+        print(printable("counterexample: " + ", ".join(f"{k} = {v}" for k, v in r.counterexample.items())))
     seed = f", points seed {r.seed}" if getattr(r, "seed", None) is not None else ""
     print(f"({r.seconds:.3f} s{seed})")
 
@@ -104,30 +143,36 @@ def _print_result(r) -> None:
 # --- grade -------------------------------------------------------------------------------------
 
 def run_grade(args: argparse.Namespace) -> int:
-    from ..homework.grade import grade, read_submissions, summary_line
-    from ..homework.gradescope import write_gradescope
+    from ..homework.grade import grade, mark_duplicates, read_submissions, summary_line
 
+    if args.workers < 1:
+        raise UsageError(f"--workers must be a positive integer, got {args.workers}")
+    if args.scheduler and args.isolate:
+        raise UsageError("--isolate is implied by --scheduler (a dask worker checks each answer in a killable process)")
     path = Path(args.file)
     if not path.is_file():
         raise OSError(f"no such file: {path}")
-    rows = list(read_submissions(path))
+    rows = mark_duplicates(list(read_submissions(path, encoding=args.encoding)), args.duplicates)
+    from .grading import GradeRun
 
-    def show(g) -> None:
-        if args.json:
-            print(json.dumps(g.as_dict(), ensure_ascii=False), flush=False)
-        else:
-            r = g.result
-            feedback = " ".join(r.feedback.split())
-            feedback = feedback if len(feedback) <= 90 else feedback[:87] + "..."
-            print(f"{g.submission.student[:18]:<18}  {(r.target or '-')[:20]:<20}  {r.verdict.value:<9}  "
-                  f"{r.score:4.2f}  {feedback}")
-
-    if not args.json:
-        print(f"{'student':<18}  {'target':<20}  {'verdict':<9}  score  feedback")
-    batch = grade(rows, on_result=show, cache=not args.no_cache, isolate=args.isolate)
-    if args.out:
-        written = write_gradescope(batch, args.out)
-        print(f"wrote {Path(args.out) / 'summary.csv'} and {len(written)} results.json files", file=sys.stderr)
+    run = GradeRun(args, rows)
+    try:
+        with run:
+            batch = grade(rows, on_result=run.show, cache=not args.no_cache, isolate=args.isolate,
+                          workers=args.workers, scheduler=args.scheduler, store=run.store, progress=run.advance)
+    except KeyboardInterrupt:
+        print(f"derive grade: interrupted after {run.shown} of {len(rows)} rows; " + run.partial_note(),
+              file=sys.stderr)
+        return 130
+    if run.writer is not None:
+        print(f"wrote {Path(args.out) / 'summary.csv'} and {len(run.writer.written)} results.json files",
+              file=sys.stderr)
+    superseded = batch.superseded()
+    if superseded:
+        listed = ", ".join(f"row {g.submission.row} (by row {g.submission.superseded_by})" for g in superseded[:10])
+        more = f" and {len(superseded) - 10} more" if len(superseded) > 10 else ""
+        print(f"{len(superseded)} duplicate (student, target) rows not counted (--duplicates {args.duplicates}): "
+              f"{listed}{more}", file=sys.stderr)
     print(summary_line(batch), file=sys.stderr if args.json else sys.stdout)
     return 0
 
@@ -138,20 +183,26 @@ def run_check_steps(args: argparse.Namespace) -> int:
     from ..homework.steps import check_steps
     from ..homework.targets import UnknownTarget
 
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8", errors="replace")
+    from ..textfile import read_text
+
+    text = read_text(args.file, max_bytes=STEPS_MAX_BYTES, max_line=STEPS_MAX_LINE)
     try:
         result = check_steps(args.target, text)
     except UnknownTarget as exc:
         raise UsageError(str(exc)) from None
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        from ..homework.safetext import json_text
+
+        print(json_text(result.as_dict(), indent=2))
         return 0 if result.ok else 1
+    from ..homework.safetext import printable
+
     for s in result.steps:
         mark = {"start": "  ", "follows": "ok", "does not follow": "✗ ", "invalid": "✗ ",
                 "not the answer": "✗ ", "not checked": "? "}.get(s.status, "  ")
-        print(f"{mark} line {s.line}: {s.text}")
+        print(printable(f"{mark} line {s.line}: {s.text}"))
         if s.status not in ("start", "follows"):
-            print(f"     {s.status}: {s.reason}")
+            print(printable(f"     {s.status}: {s.reason}", keep_newlines=True))
     if result.ok:
         print("Every step follows, and the last line is the answer.")
     elif result.first_failure is not None:

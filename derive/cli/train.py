@@ -209,6 +209,23 @@ def _fit(args: argparse.Namespace, model, table) -> None:
         bar.close()
 
 
+def _check_memory(args: argparse.Namespace, model: Any, table, n_classes: int) -> None:
+    """Refuse, before fitting, a fit whose working set would not fit in the available memory."""
+    from numeric.memory import check_fit_memory, fit_bytes
+
+    n, d = table.X.shape
+    needed = fit_bytes(args.model, n, d, n_classes, getattr(model, "solver", "newton"), args.hidden)
+    check_fit_memory(f"{args.model} on {n:,} × {d:,} ({n_classes} classes)", needed)
+
+
+def _converged(args: argparse.Namespace, model: Any) -> bool:
+    """An iterative fit has converged only if it ran: 0 iterations is never convergence.
+    LDA is closed-form, with no iterations."""
+    if args.model == "lda":
+        return True
+    return bool(getattr(model, "converged_", False)) and int(getattr(model, "n_iter_", 0)) > 0
+
+
 def run_train(args: argparse.Namespace) -> int:
     _check_options(args)
     table, chunked = _load(args)
@@ -222,6 +239,7 @@ def _train(args: argparse.Namespace, table, chunked: bool) -> int:
     if args.model == "logistic" and n_classes > 2:
         raise ValueError(f"{args.data}: column {args.target!r} has {n_classes} classes; logistic regression "
                          f"is for two: use 'derive train softmax'")
+    _check_memory(args, model, table, n_classes)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -236,7 +254,7 @@ def _train(args: argparse.Namespace, table, chunked: bool) -> int:
     coef, intercept = _parameters(model)
     result = {
         "coef": coef, "intercept": intercept, "loss": loss,
-        "n_iter": int(getattr(model, "n_iter_", 0)), "converged": bool(getattr(model, "converged_", True)),
+        "n_iter": int(getattr(model, "n_iter_", 0)), "converged": _converged(args, model),
         "accuracy": accuracy,
         "classes": [c.item() if hasattr(c, "item") else c for c in model.classes_],
         "features": list(table.features),

@@ -24,8 +24,12 @@ One idea per module:
 * ``verdict``     correct / incorrect / invalid / undecided, with feedback, score and a time limit
 * ``problems``    numeric variants (TARGET@SEED) and numeric answers
 * ``steps``       check-steps: the first line of a derivation that does not follow
-* ``grade``       batch grading from CSV or JSON Lines; ``gradescope`` writes the results
+* ``submissions`` reading a class file row by row (strict decoding, caps, duplicates)
+* ``grade``       batch grading in input order; ``gradescope`` writes the results as they are made
+* ``fanout``      checking in this process, in worker processes or on a dask cluster
+* ``resume``      the rows of a batch in the gradebook, so that a killed run resumes
 * ``isolate``     the same checks in a worker process with a hard limit
+* ``safetext``    student text escaped for a terminal and neutralised for a spreadsheet
 """
 
 from .problems import make_variant

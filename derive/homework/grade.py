@@ -1,39 +1,29 @@
-"""Grading a whole class from one file: CSV (``student,target,answer``) or JSON Lines.
+"""Grading a whole class: every row checked, in input order, and no row can stop the batch.
 
-``read_submissions(path)`` yields one ``Submission`` per row; a row that cannot be read
-(a broken JSON line, a missing field) becomes a ``Submission`` with ``problem`` set, which is
-graded ``invalid``.  ``grade(submissions)`` checks every row, each under the per-answer time
-limit, and never lets one row stop the batch: even a failure of the checker itself becomes an
-``undecided`` verdict for that row.
+``read_submissions(path)`` (see ``submissions``) yields one ``Submission`` per row.
+``grade(submissions)`` checks every row, each under the per-answer time limit, and hands each
+graded row to ``on_result`` in input order as soon as it and every row before it are done.
+
+* Identical (target, answer) pairs, compared with runs of white space made one, are checked
+  once (``cache=False`` checks every row).
+* ``workers=N`` checks in N processes, ``scheduler=ADDRESS`` on a dask cluster (see ``fanout``).
+* ``store`` (a ``resume.ResumeStore``) records each row as it is made and supplies the rows a
+  previous, interrupted run finished, which are not checked again.
+* Even a failure of the checker itself becomes an ``undecided`` verdict for that row.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable
 
+from .fanout import Task, run_dask, run_processes, run_serial, safe_check as _safe
+from .submissions import FIELDS, Submission, mark_duplicates, read_submissions
 from .verdict import CheckResult, Verdict, check
 
-__all__ = ["Submission", "Graded", "Batch", "read_submissions", "grade", "FIELDS"]
-
-FIELDS = ("student", "target", "answer")
-_MAX_FIELD = 1_000_000  # characters; the answer language itself rejects anything over 2,000
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One row of the input: ``row`` counts from 1 (the header of a CSV is row 0)."""
-
-    row: int
-    student: str
-    target: str
-    answer: str
-    problem: str | None = None
+__all__ = ["Submission", "Graded", "Batch", "read_submissions", "mark_duplicates", "grade", "FIELDS",
+           "summary_line", "normalised"]
 
 
 @dataclass
@@ -44,7 +34,10 @@ class Graded:
     result: CheckResult
 
     def as_dict(self) -> dict:
-        return {"student": self.submission.student, **self.result.as_dict()}
+        out = {"student": self.submission.student, **self.result.as_dict()}
+        if self.submission.superseded_by is not None:
+            out["superseded_by"] = self.submission.superseded_by
+        return out
 
 
 @dataclass
@@ -53,12 +46,19 @@ class Batch:
 
     rows: list[Graded] = field(default_factory=list)
     seconds: float = 0.0
+    checked: int = 0        # checks actually run (not reused, not resumed)
+    resumed: int = 0        # rows taken from the store of an earlier run
 
     def counts(self) -> dict[str, int]:
+        """Verdicts of the rows that count (a superseded duplicate does not)."""
         out = {v.value: 0 for v in Verdict}
         for g in self.rows:
-            out[g.result.verdict.value] += 1
+            if g.submission.counted:
+                out[g.result.verdict.value] += 1
         return out
+
+    def superseded(self) -> list[Graded]:
+        return [g for g in self.rows if not g.submission.counted]
 
     @property
     def rate(self) -> float:
@@ -73,131 +73,110 @@ class Batch:
         return max((g.result.seconds for g in self.rows), default=0.0)
 
 
-def _text(path: Path) -> str:
-    # NUL bytes would make the csv module give up on the whole file; invalid UTF-8 is replaced
-    # so that one badly encoded row cannot stop the batch either.
-    return path.read_bytes().decode("utf-8-sig", errors="replace").replace("\x00", "")
+def normalised(answer: str) -> str:
+    """The answer with leading, trailing and repeated white space removed (never meaningful)."""
+    return " ".join(answer.split())
 
 
-def _is_jsonl(path: Path, text: str) -> bool:
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        return True
-    if path.suffix.lower() == ".csv":
-        return False
-    return text.lstrip()[:1] == "{"
+def _unreadable(sub: Submission) -> CheckResult:
+    return CheckResult(sub.target, sub.answer, Verdict.INVALID, 0.0, f"Invalid: {sub.problem}.",
+                       method="unreadable row")
 
 
-def read_submissions(path: str | Path) -> Iterator[Submission]:
-    """The rows of a CSV file with the header ``student,target,answer``, or of a JSON Lines file.
-
-    Raises ValueError if the file as a whole is not one of these (no header, wrong columns);
-    a single bad row is yielded with ``problem`` set instead.
-    """
-    path = Path(path)
-    text = _text(path)
-    if _is_jsonl(path, text):
-        yield from _jsonl_rows(text)
-    else:
-        yield from _csv_rows(text, path)
-
-
-def _csv_rows(text: str, path: Path) -> Iterator[Submission]:
-    csv.field_size_limit(_MAX_FIELD)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ValueError(f"{path} is empty; expected a CSV header student,target,answer") from None
-    names = [h.strip().lower() for h in header]
-    missing = [f for f in FIELDS if f not in names]
-    if missing:
-        raise ValueError(f"{path}: the CSV header {header!r} lacks {', '.join(missing)}; "
-                         "expected student,target,answer")
-    where = {f: names.index(f) for f in FIELDS}
-    row = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            row += 1
-            yield Submission(row, "", "", "", problem=f"row {row} cannot be read as CSV: {exc}")
+def _plan(subs: list[Submission], done: dict[int, CheckResult], cache: bool
+          ) -> tuple[list[Task], list[list[int]], dict[int, CheckResult]]:
+    """The distinct checks still to run, the rows waiting on each, and the rows known now."""
+    tasks: list[Task] = []
+    waiting: list[list[int]] = []
+    known: dict[int, CheckResult] = {}
+    seen: dict[tuple, int] = {}
+    for i, sub in enumerate(subs):
+        if i in done:
             continue
-        row += 1
-        if not any(c.strip() for c in cells):
+        if sub.problem is not None:
+            known[i] = _unreadable(sub)
             continue
-        if len(cells) < len(names):
-            yield Submission(row, cells[where["student"]] if len(cells) > where["student"] else "", "", "",
-                             problem=f"row {row} has {len(cells)} fields, the header has {len(names)}")
-            continue
-        yield Submission(row, cells[where["student"]].strip(), cells[where["target"]].strip(), cells[where["answer"]])
+        key = (sub.target, normalised(sub.answer)) if cache else (i,)
+        if key not in seen:
+            seen[key] = len(tasks)
+            tasks.append((sub.target, sub.answer))
+            waiting.append([])
+        waiting[seen[key]].append(i)
+    return tasks, waiting, known
 
 
-def _jsonl_rows(text: str) -> Iterator[Submission]:
-    for row, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            yield Submission(row, "", "", "", problem=f"line {row} is not JSON: {exc}")
-            continue
-        if not isinstance(obj, dict):
-            yield Submission(row, "", "", "", problem=f"line {row} is not a JSON object")
-            continue
-        values = {f: obj.get(f) for f in FIELDS}
-        bad = [f for f, v in values.items() if not isinstance(v, str)]
-        student = values["student"] if isinstance(values["student"], str) else str(values["student"] or "")
-        if bad:
-            yield Submission(row, student, "", "", problem=f"line {row}: {', '.join(bad)} missing or not a string")
-            continue
-        yield Submission(row, student.strip(), values["target"].strip(), values["answer"])
-
-
-def _grade_one(sub: Submission, cache: bool, checker: Callable[..., CheckResult]) -> CheckResult:
-    if sub.problem is not None:
-        return CheckResult(sub.target, sub.answer, Verdict.INVALID, 0.0, f"Invalid: {sub.problem}.",
-                           method="unreadable row")
-    try:
-        return checker(sub.target, sub.answer, cache=cache)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - one row must never stop the batch
-        return CheckResult(sub.target, sub.answer, Verdict.UNDECIDED, 0.0,
-                           f"Undecided: the checker failed on this answer ({type(exc).__name__}: {exc}). "
-                           "Flagged for a human to look at.", method="checker error")
-
-
-def grade(submissions: Iterable[Submission], *, on_result: Callable[[Graded], None] | None = None,
-          cache: bool = True, isolate: bool = False) -> Batch:
-    """Check every submission in order; ``on_result`` sees each graded row as soon as it is done.
-
-    With ``cache`` (the default) an answer identical to an earlier one for the same target, as
-    typed or as read, reuses that verdict; without it every row is checked from scratch.  With
-    ``isolate`` each answer is checked in a worker process that is killed if it overruns.
-    """
-    batch = Batch()
-    start = time.perf_counter()
-    isolated = None
+def _runner(tasks: list[Task], cache: bool, isolate: bool, workers: int, scheduler: str | None):
+    if scheduler:
+        return run_dask(tasks, scheduler, cache)
+    if workers > 1 and len(tasks) > 1:
+        return run_processes(tasks, workers, cache, isolate)
     if isolate:
         from .isolate import IsolatedChecker
         isolated = IsolatedChecker()
-    try:
-        for sub in submissions:
-            graded = Graded(sub, _grade_one(sub, cache, isolated or check))
+
+        def serial():
+            try:
+                for i, (t, a) in enumerate(tasks):
+                    yield i, _safe(isolated, t, a, cache)
+            finally:
+                isolated.close()
+        return serial()
+    # ``check`` looked up at call time, so that a test can replace it
+    return run_serial(tasks, lambda t, a, cache: _safe(check, t, a, cache), cache)
+
+
+def grade(submissions: Iterable[Submission], *, on_result: Callable[[Graded], None] | None = None,
+          cache: bool = True, isolate: bool = False, workers: int = 1, scheduler: str | None = None,
+          store=None, progress: Callable[[int], None] | None = None) -> Batch:
+    """Check every submission; ``on_result`` sees each graded row in input order as soon as it
+    and the rows before it are done; ``progress(n)`` hears of n more rows done."""
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    subs = list(submissions)
+    batch = Batch()
+    start = time.perf_counter()
+    done = store.finished(len(subs)) if store is not None else {}
+    batch.resumed = len(done)
+    tasks, waiting, known = _plan(subs, done, cache)
+    results: dict[int, CheckResult] = dict(done)
+    results.update(known)
+    if store is not None and known:
+        store.record([(i, subs[i], r) for i, r in known.items()])
+    emitted = 0
+
+    def emit() -> None:
+        nonlocal emitted
+        before = emitted
+        while emitted < len(subs) and emitted in results:
+            graded = Graded(subs[emitted], results.pop(emitted))
             batch.rows.append(graded)
+            emitted += 1
             if on_result is not None:
                 on_result(graded)
-    finally:
-        if isolated is not None:
-            isolated.close()
+        if progress is not None and emitted > before:
+            progress(emitted - before)
+
+    emit()
+    for index, result in _runner(tasks, cache, isolate, workers, scheduler):
+        batch.checked += 1
+        rows = waiting[index]
+        fresh = {i: replace(result, answer=subs[i].answer) for i in rows}
+        if store is not None:
+            store.record([(i, subs[i], r) for i, r in fresh.items()])
+        results.update(fresh)
+        emit()
     batch.seconds = time.perf_counter() - start
     return batch
 
 
 def summary_line(batch: Batch) -> str:
     c = batch.counts()
+    extra = []
+    if batch.superseded():
+        extra.append(f"{len(batch.superseded())} duplicate rows not counted")
+    if batch.resumed:
+        extra.append(f"{batch.resumed} rows resumed from the gradebook")
+    note = f" ({'; '.join(extra)})" if extra else ""
     return (f"{len(batch.rows)} answers: {c['correct']} correct, {c['incorrect']} incorrect, {c['invalid']} invalid, "
-            f"{c['undecided']} undecided; {batch.seconds:.2f} s ({batch.rate:.0f} answers/s, "
+            f"{c['undecided']} undecided{note}; {batch.seconds:.2f} s ({batch.rate:.0f} answers/s, "
             f"slowest {batch.slowest():.2f} s)")

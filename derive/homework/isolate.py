@@ -10,9 +10,12 @@ answer by then is killed and replaced, and that answer is ``undecided``.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import signal
 import time
 from multiprocessing.connection import Connection
 
+from .seed import run_seed
 from .verdict import TIME_LIMIT, CheckResult, Verdict, check
 
 __all__ = ["IsolatedChecker", "GRACE_SECONDS"]
@@ -20,7 +23,11 @@ __all__ = ["IsolatedChecker", "GRACE_SECONDS"]
 GRACE_SECONDS = 2.0
 
 
-def _serve(conn: Connection, seconds: float) -> None:
+def _serve(conn: Connection, seconds: float, parent: int) -> None:
+    from ..processes import die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles a Ctrl-C and stops us
+    die_with_parent(parent)
     while True:
         try:
             request = conn.recv()
@@ -33,33 +40,54 @@ def _serve(conn: Connection, seconds: float) -> None:
 
 
 class IsolatedChecker:
-    """``checker(target, answer)`` → CheckResult, computed in a worker process with a hard limit."""
+    """``checker(target, answer)`` → CheckResult, computed in a worker process with a hard limit.
+
+    The worker is made with ``os.fork`` itself rather than ``multiprocessing.Process``, so that
+    it can also be started from a daemonic process, such as a dask worker."""
 
     def __init__(self, seconds: float = TIME_LIMIT, grace: float = GRACE_SECONDS):
         self.seconds = seconds
         self.grace = grace
-        self._ctx = mp.get_context("fork")
-        self._proc: mp.Process | None = None
+        self._pid: int | None = None
         self._conn: Connection | None = None
         self.restarts = 0
 
     def _start(self) -> None:
-        parent, child = self._ctx.Pipe()
-        self._proc = self._ctx.Process(target=_serve, args=(child, self.seconds), daemon=True)
-        self._proc.start()
+        run_seed()   # drawn before the fork: the worker checks at this run's points
+        parent, child = mp.Pipe()
+        me = os.getpid()
+        pid = os.fork()
+        if pid == 0:   # the worker: serve until the pipe closes, never return into the caller's code
+            try:
+                parent.close()
+                _serve(child, self.seconds, me)
+            finally:
+                os._exit(0)
         child.close()
-        self._conn = parent
+        self._pid, self._conn = pid, parent
+
+    def _alive(self) -> bool:
+        if self._pid is None:
+            return False
+        try:
+            return os.waitpid(self._pid, os.WNOHANG) == (0, 0)
+        except ChildProcessError:
+            return False
 
     def _stop(self) -> None:
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.join(timeout=5)
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
         if self._conn is not None:
             self._conn.close()
-        self._proc = self._conn = None
+        self._pid = self._conn = None
 
     def __call__(self, target: str, answer: str, *, cache: bool = True) -> CheckResult:
-        if self._proc is None or not self._proc.is_alive():
+        if not self._alive():
+            self._stop()
             self._start()
         start = time.perf_counter()
         try:

@@ -70,7 +70,7 @@ def test_csv_problems(tmp_path):
     with pytest.raises(ValueError, match="lacks"):
         list(read_submissions(write_csv(tmp_path / "bad.csv", [("a", "b")], header=("name", "answer"))))
     path = tmp_path / "nul.csv"
-    path.write_bytes(b"student,target,answer\nada,bce-dz,p - y\x00\nbob,bce-dz\n\xff\xfe,bce-dz,p-y\n")
+    path.write_bytes(b"student,target,answer\nada,bce-dz,p - y\x00\nbob,bce-dz\n\xc3\xa9,bce-dz,p-y\n")
     rows = list(read_submissions(path))
     assert [r.problem is None for r in rows] == [True, False, True]
 

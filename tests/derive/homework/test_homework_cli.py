@@ -52,7 +52,7 @@ def test_check_with_a_seed_checks_the_numeric_variant(capsys):
 
 def test_grade_json_and_gradescope(capsys, tmp_path):
     path = tmp_path / "subs.csv"
-    path.write_text("student,target,answer\nada,bce-dz,p - y\nbob,bce-dz,y - p\nbob,bce-dz,(\n")
+    path.write_text("student,target,answer\nada,bce-dz,p - y\nbob,bce-dz,y - p\nbob,bce-gradient,(\n")
     code, out, err = run(capsys, "grade", str(path), "--json", "--out", str(tmp_path / "gs"))
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
