@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -24,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true",
                    help="print {target, answer, verdict, score, feedback, interpreted_as, counterexample, seconds}")
     p.set_defaults(handler=run_check)
+    _answers_may_start_with_minus(p)
 
     p = sub.add_parser("grade", help="grade a class's answers from a CSV or JSON Lines file",
                        description="Grade every row of FILE: a CSV with the header student,target,answer, or JSON "
@@ -58,6 +60,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-key", action="store_true", help="leave the answer key out (to hand the problem out)")
     p.add_argument("--json", action="store_true", help="print the variant as JSON")
     p.set_defaults(handler=run_problem)
+
+
+def _answers_may_start_with_minus(p: argparse.ArgumentParser) -> None:
+    """Read ``derive check T '-p(p-1)'`` as an answer, not as an unknown option ``-p``.
+
+    argparse treats an argument that starts with '-' as a positional only when it looks like a
+    negative number; every answer that starts with '-' should count as one here.  The parser's
+    own options (-h, --seed, --json) are still matched first, by their exact spellings.
+    """
+    p._negative_number_matcher = re.compile(r"^-(?!-)")  # argparse offers no public hook for this
 
 
 # --- check -------------------------------------------------------------------------------------
