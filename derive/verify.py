@@ -32,7 +32,7 @@ from sympy.printing.pycode import MpmathPrinter
 
 from .numbers import to_sympy
 from .assumptions import DIMENSION_SIZES, Assumption, Instance, Real, instantiate, size_choices
-from .functions import to_elementary
+from .vocabulary import caveats, mpmath_namespace, to_elementary
 from .ops import Elementwise, Softmax
 from .timelimit import TimeLimitExceeded, time_limit
 
@@ -298,7 +298,7 @@ def _search(lhs, rhs, rel: type, instance: Instance, assumptions, seed: int, lim
     printer = MpmathPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
                              "user_functions": {}, "order": "none"})
     sides = sp.lambdify(symbols + ([limit_var] if limit_var is not None else []), lhs_entries + rhs_entries,
-                        modules="mpmath", printer=printer, cse=True)
+                        modules=[mpmath_namespace(), "mpmath"], printer=printer, cse=True)
     draw = _sampler(instance, assumptions, symbols)
     rng = random.Random(seed)
     tol = mpmath.mpf(10) ** (-(DIGITS - 20))
@@ -391,7 +391,10 @@ def verify_claim(
         if len(_MEMO) >= _MEMO_LIMIT:
             _MEMO.clear()
         _MEMO[key] = _verify(claim, assumptions, methods, seed, sizes)
-    return dataclasses.replace(_MEMO[key], notes=list(_MEMO[key].notes))
+    result = dataclasses.replace(_MEMO[key], notes=list(_MEMO[key].notes))
+    # What the vocabulary says must be said whenever a function appears (ReLU at 0, say).
+    result.notes.extend(note for note in caveats(claim) if note not in result.notes)
+    return result
 
 
 def clear_cache() -> None:

@@ -26,8 +26,8 @@ import sympy as sp
 from lark import Token, Tree
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from ..functions import sigmoid
 from ..ops import Diag, Dot, Elementwise, Softmax
+from ..vocabulary import Declared, by_name
 from .errors import ParseError
 from .names import shape_of
 from .tokens import MAX_EXPONENT, MAX_POWER_BITS, MAX_TREE_DEPTH
@@ -35,13 +35,6 @@ from .tokens import MAX_EXPONENT, MAX_POWER_BITS, MAX_TREE_DEPTH
 __all__ = ["Builder", "check_depth", "shape_of", "describe_shape"]
 
 Value = sp.Expr | MatrixExpr
-
-#: Functions that act on each entry of an array.
-ENTRYWISE: dict[str, type] = {
-    "exp": sp.exp, "log": sp.log, "sigmoid": sigmoid, "tanh": sp.tanh, "cosh": sp.cosh, "sinh": sp.sinh,
-    "abs": sp.Abs,
-}
-
 
 def describe_shape(shape: tuple | None) -> str:
     if shape is None:
@@ -313,7 +306,14 @@ class Builder:
     # --- functions -----------------------------------------------------------------------------
 
     def apply(self, func: str, args: list[Value], pos: int | None, spelled: str) -> Value:
-        """func(*args) for a function of the answer language."""
+        """func(*args) for a function of the answer language (``f'`` is the derivative of f)."""
+        base, primes = func.rstrip("'"), len(func) - len(func.rstrip("'"))
+        decl = by_name(base)
+        if decl is not None:
+            result = self._declared(decl, primes, args, pos, spelled)
+            if shape_of(result) is None and result.has(sp.zoo, sp.nan):
+                raise ParseError(f"{spelled} is undefined at this argument", kind="unsupported", position=pos)
+            return result
         want = 2 if func == "outer" else 1
         if len(args) != want:
             raise ParseError(f"{spelled} takes {want} argument{'s' if want > 1 else ''}, got {len(args)}",
@@ -327,11 +327,28 @@ class Builder:
             raise ParseError(f"{spelled} is undefined at this argument", kind="unsupported", position=pos)
         return result
 
+    def _declared(self, decl: Declared, primes: int, args: list[Value], pos: int | None, spelled: str) -> Value:
+        """A function of the vocabulary applied to ``args``; with primes, its derivative (σ′(z))."""
+        if decl.arity is not None and len(args) != decl.arity:
+            raise ParseError(f"{spelled} takes {decl.arity} argument{'s' if decl.arity > 1 else ''}, got {len(args)}",
+                             kind="syntax", position=pos)
+        if primes and (decl.arity != 1 or primes > 2):
+            raise ParseError(f"{spelled}{chr(39) * primes}: only the first or second derivative of a function of one "
+                             "argument can be written with primes", kind="unsupported", position=pos)
+        shapes = [shape_of(a) for a in args]
+        if all(s is None for s in shapes):
+            return decl.derivative(args[0], primes) if primes else decl(*args)
+        if primes:
+            raise ParseError(f"{spelled}{chr(39) * primes} of an array: write the derivative out entry by entry, "
+                             f"with ⊙ for products", kind="unsupported", position=pos)
+        if decl.entrywise and len(args) == 1:
+            return Elementwise(decl.func, args[0])
+        raise ParseError(f"{spelled} of an array is ambiguous here (of all its entries, or entry by entry?); "
+                         f"write it for scalars", kind="unsupported", position=pos)
+
     def _apply_one(self, func: str, x: Value, shape: tuple | None, pos: int | None, spelled: str) -> Value:
         square = shape is not None and shape[0] == shape[1]
         column = shape is not None and shape[1] == 1
-        if func in ENTRYWISE:
-            return ENTRYWISE[func](x) if shape is None else Elementwise(ENTRYWISE[func], x)
         if func == "sqrt":
             return sp.sqrt(x) if shape is None else sp.HadamardPower(x, sp.S.Half)
         if func == "softmax" and column:

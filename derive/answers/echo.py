@@ -16,21 +16,38 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence, precedence_traditional
 from sympy.printing.str import StrPrinter
 
-from ..functions import sigmoid
 from ..ops import Diag, Dot, Elementwise, Softmax
+from ..vocabulary import DeclaredFunction, declaration_of
 
 __all__ = ["plain_echo", "latex_echo"]
 
-_PLAIN_NAMES = {sp.exp: "exp", sp.log: "log", sigmoid: "sigma", sp.tanh: "tanh", sp.cosh: "cosh",
-                sp.sinh: "sinh", sp.Abs: "abs"}
-_LATEX_NAMES = {sp.exp: r"\exp", sp.log: r"\log", sigmoid: r"\sigma", sp.tanh: r"\tanh", sp.cosh: r"\cosh",
-                sp.sinh: r"\sinh"}
-
 
 #: The project's types printed by this module's methods rather than their own _sympystr/_latex.
-_OWN_TYPES = (Dot, Elementwise, Softmax, Diag, sigmoid)
+_OWN_TYPES = (Dot, Elementwise, Softmax, Diag, DeclaredFunction)
 _OWN_FORMS = {cls.__name__: f"_print_{cls.__name__}" for cls in _OWN_TYPES}
 _OWN_FORMS["Diag"] = "_print_DiagMatrix"
+
+
+def _own_form(expr: sp.Basic) -> str | None:
+    """The name of this module's method for one of the project's types, or None."""
+    if not isinstance(expr, _OWN_TYPES):
+        return None
+    return "_print_DeclaredFunction" if isinstance(expr, DeclaredFunction) else _OWN_FORMS.get(type(expr).__name__)
+
+
+def _plain_name(func: type) -> str:
+    """How an answer spells a declared function (its first spelling): sigma, tanh, relu."""
+    decl = declaration_of(func)
+    if decl is None or not decl.spellings:
+        raise ValueError(f"{func} has no spelling in the answer language")
+    return decl.spellings[0]
+
+
+def _latex_name(func: type) -> str:
+    decl = declaration_of(func)
+    if decl is None:
+        raise ValueError(f"{func} is not a declared function")
+    return decl.latex
 
 
 #: Matrix expressions by kind.  SymPy's own precedence of a matrix product asks whether it can
@@ -89,7 +106,7 @@ class PlainEcho(StrPrinter):
     def _print(self, expr: sp.Basic, **kwargs) -> str:
         # The project's own types carry _sympystr methods made for other readers; the forms
         # this language reads back take precedence.
-        method = _OWN_FORMS.get(type(expr).__name__) if isinstance(expr, _OWN_TYPES) else None
+        method = _own_form(expr)
         return getattr(self, method)(expr) if method else super()._print(expr, **kwargs)
 
     def __init__(self, names: Mapping[sp.Basic, str] | None = None):
@@ -174,11 +191,14 @@ class PlainEcho(StrPrinter):
     def _print_Softmax(self, expr: sp.Basic) -> str:
         return "softmax(%s)" % self._print(expr.args[0])
 
-    def _print_sigmoid(self, expr: sp.Basic) -> str:
-        return "sigma(%s)" % self._print(expr.args[0])
+    def _print_DeclaredFunction(self, expr: sp.Basic) -> str:
+        return "%s(%s)" % (_plain_name(type(expr)), ", ".join(self._print(a) for a in expr.args))
+
+    def _print_Max(self, expr: sp.Basic) -> str:
+        return "max(%s)" % ", ".join(self._print(a) for a in expr.args)
 
     def _print_Elementwise(self, expr: sp.Basic) -> str:
-        return "%s(%s)" % (_PLAIN_NAMES[_elementwise_func(expr)], self._print(_elementwise_arg(expr)))
+        return "%s(%s)" % (_plain_name(_elementwise_func(expr)), self._print(_elementwise_arg(expr)))
 
     _print_ElementwiseApplyFunction = _print_Elementwise
 
@@ -206,7 +226,7 @@ class LatexEcho(LatexPrinter):
     """LaTeX that the answer language reads back: juxtaposition for matrix products."""
 
     def _print(self, expr: sp.Basic, **kwargs) -> str:
-        method = _OWN_FORMS.get(type(expr).__name__) if isinstance(expr, _OWN_TYPES) else None
+        method = _own_form(expr)
         return getattr(self, method)(expr, **kwargs) if method else super()._print(expr, **kwargs)
 
     def parenthesize(self, item: sp.Basic, level: int, is_neg: bool = False, strict: bool = False) -> str:
@@ -247,8 +267,8 @@ class LatexEcho(LatexPrinter):
                            self.parenthesize(b, PRECEDENCE["Mul"]))
         return _raised(body, exp)
 
-    def _print_sigmoid(self, expr: sp.Basic, exp: str | None = None) -> str:
-        body = r"\sigma\left(%s\right)" % self._print(expr.args[0])
+    def _print_DeclaredFunction(self, expr: sp.Basic, exp: str | None = None) -> str:
+        body = r"%s\left(%s\right)" % (_latex_name(type(expr)), ", ".join(self._print(a) for a in expr.args))
         return body if exp is None else r"%s^{%s}" % (body, exp)
 
     def _print_Softmax(self, expr: sp.Basic, exp: str | None = None) -> str:
@@ -264,7 +284,7 @@ class LatexEcho(LatexPrinter):
         func, arg = _elementwise_func(expr), self._print(_elementwise_arg(expr))
         if func is sp.Abs:
             return _raised(r"\left|%s\right|" % arg, exp)
-        return _raised(r"%s\left(%s\right)" % (_LATEX_NAMES[func], arg), exp)
+        return _raised(r"%s\left(%s\right)" % (_latex_name(func), arg), exp)
 
     _print_ElementwiseApplyFunction = _print_Elementwise
 

@@ -22,6 +22,7 @@ from .latex import lex_latex
 from .names import Names, SymbolSpec
 from .plain import lex_plain
 from .tokens import MAX_CHARS
+from ..vocabulary import on_change
 
 __all__ = ["Parsed", "parse_answer", "clear_cache"]
 
@@ -98,8 +99,12 @@ def _parse_cached(text: str, symbols: tuple[SymbolSpec, ...], functions: frozens
 
 
 def clear_cache() -> None:
-    """Forget every cached reading (for timing the parser itself)."""
+    """Forget every cached reading (for timing the parser itself, and when a function is declared)."""
     _parse_cached.cache_clear()
+    _names.cache_clear()
+
+
+on_change(clear_cache)  # a newly declared function changes how an answer reads
 
 
 def _parse(text: str, symbols: tuple[SymbolSpec, ...], functions: frozenset[str] | None) -> Parsed:
