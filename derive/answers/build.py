@@ -171,8 +171,15 @@ class Builder:
         return self.power(self.build(base), self.build(exponent), op.start_pos, entrywise=True)
 
     def _transpose(self, node: Tree) -> Value:
-        value = self.build(node.children[0])
-        return value.T if shape_of(value) is not None else value
+        value, mark = self.build(node.children[0]), node.children[1]
+        if shape_of(value) is not None:
+            return value.T
+        if str(mark) == "'":
+            # After a scalar, ' is no transpose; it would be a derivative, which needs a function.
+            raise ParseError("' after a scalar: a prime means a transpose only after a vector or matrix, and a "
+                             "derivative only after a function name (σ'(z)); write the derivative out",
+                             kind="unsupported", position=mark.start_pos)
+        return value
 
     def _call(self, node: Tree) -> Value:
         func, arg = node.children
@@ -194,7 +201,18 @@ class Builder:
         return self.divide(self.build(numerator), self.build(denominator), frac.start_pos)
 
     def _abs(self, node: Tree) -> Value:
-        return self.apply("abs", [self.build(node.children[1])], node.children[0].start_pos, "|…|")
+        """Bars read by the operand's shape: |x| of a scalar is abs, |Σ| of a square matrix its
+        determinant, |θ| of a vector its Euclidean norm (echoed as norm(θ), so the reader sees it)."""
+        value, pos = self.build(node.children[1]), node.children[0].start_pos
+        shape = shape_of(value)
+        if shape is None:
+            return self.apply("abs", [value], pos, "|…|")
+        if shape[0] == shape[1]:
+            return sp.Determinant(value)
+        if shape[1] == 1 or shape[0] == 1:
+            return self.apply("norm", [value], pos, "|…|")
+        raise ParseError(f"|…| of a {describe_shape(shape)} matrix is ambiguous (no determinant, no vector norm); "
+                         "write abs(…) for each entry's absolute value", kind="unsupported", position=pos)
 
     def _norm(self, node: Tree) -> Value:
         return self.apply("norm", [self.build(node.children[1])], node.children[0].start_pos, "‖…‖")

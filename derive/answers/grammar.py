@@ -13,7 +13,8 @@ Precedence, loosest first:
 
 Implicit multiplication takes an unsigned factor, so  a -b  is a difference, never a (-b).
 A function written without parentheses takes one power as its argument: log p, log p^2
-(= log(p^2)), \log \sigma(z); then juxtaposition resumes, so  log p x  is log(p)·x.
+(= log(p^2)), \log \sigma(z); then juxtaposition resumes, so  log p x  is log(p)·x.  A power
+of a function, \tanh^2 z, is (tanh z)², as in print.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ _mulop: STAR | SLASH | AT | HADAMARD
      | _LPAR sum _RPAR
      | FUNC _LPAR args _RPAR           -> call
      | FUNC POW exponent _LPAR args _RPAR -> powcall
+     | FUNC POW exponent bare          -> powcall
      | FUNC bare                       -> call
      | FRAC _LPAR sum _RPAR _LPAR sum _RPAR -> frac
      | ABS_OPEN sum ABS_CLOSE          -> abs

@@ -21,7 +21,7 @@ import re
 from .errors import ParseError
 from .names import FUNCTIONS, GREEK_NAMES, Names
 from .plain import LETTER, SUBSCRIPT_CHARS, bar_token, superscript_tokens, unicode_token
-from .tokens import MAX_NESTING, Brackets, Tok, make_number, name_tokens
+from .tokens import MAX_NESTING, PRIMES, Brackets, Tok, closes_abs, make_number, name_tokens, prime_token
 
 __all__ = ["lex_latex", "strip_math_delimiters"]
 
@@ -32,6 +32,7 @@ _RAW = re.compile(
 )
 
 _FRACS = {"frac", "dfrac", "tfrac", "cfrac"}
+_HATS = {"hat", "widehat"}
 _WRAPPERS = {"mathbf", "boldsymbol", "bm", "vec", "mathrm", "mathit", "mathsf", "mathnormal", "operatorname",
              "text", "textrm", "textit", "textbf", "mathbfit", "pmb", "boldsymbol", "symbf", "mathup"}
 _SPACING = {"quad", "qquad", "displaystyle", "textstyle", "nonumber", "enspace", "thinspace", "medspace", "thickspace"}
@@ -140,9 +141,34 @@ class _Lexer:
     # --- the walk ------------------------------------------------------------------------------
 
     def convert(self, lo: int, hi: int) -> None:
+        over = self._over(lo, hi)
+        if over is not None:
+            # TeX's  a \over b  divides everything before it in its group by everything after.
+            pos = self.raw[over].pos
+            self._emit("_LPAR", "(", pos)
+            self._group(lo, over, pos)
+            self._emit("SLASH", r"\over", pos)
+            self._group(over + 1, hi, pos)
+            self._emit("_RPAR", ")", pos)
+            return
         i = lo
         while i < hi:
             i = self._norm_subscript(self._step(i, hi), hi)
+
+    def _over(self, lo: int, hi: int) -> int | None:
+        """The raw index of an \over outside every brace group in [lo, hi), or None."""
+        depth, found = 0, None
+        for k in range(lo, hi):
+            r = self.raw[k]
+            if r.is_char("{"):
+                depth += 1
+            elif r.is_char("}"):
+                depth -= 1
+            elif depth == 0 and r.is_cmd("over"):
+                if found is not None:
+                    raise ParseError(r"two \over in one group: add braces", kind="syntax", position=r.pos)
+                found = k
+        return found
 
     def _step(self, i: int, hi: int) -> int:
         r = self.raw[i]
@@ -252,6 +278,14 @@ class _Lexer:
                 raise ParseError(f"{r.text}{{…}} must hold a name here (a scalar broadcasts, so write 1 "
                                  f"rather than a vector of ones)", kind="unsupported", position=r.pos)
             return self._name(text, r.pos, nxt, hi)
+        if name in _HATS:
+            # \hat{y} is the name yhat (a target that binds p lets it mean p); \hat{y}_i keeps its index.
+            lo, end, nxt = self._arg(i + 1, hi, r.text)
+            text = self._text(lo, end)
+            if not text or not text[0].isalpha():
+                raise ParseError(f"{r.text}{{…}} must hold a name", kind="unsupported", position=r.pos)
+            base, sep, sub = text.partition("_")
+            return self._name(f"{base}hat{sep}{sub}", r.pos, nxt, hi)
         if name in _FRACS:
             self._emit("FRAC", r.text, r.pos)
             i += 1
@@ -371,8 +405,12 @@ class _Lexer:
         if self._text(lo, end) == "T":
             self._emit("TRANSPOSE", "^T", r.pos)
             return nxt
-        if first is not None and (first.is_cmd("prime") or first.is_char("'")):
-            raise ParseError("primes are not supported; write the derivative out", kind="unsupported", position=first.pos)
+        if first is not None and len(content) == 1 and (first.is_cmd("prime") or first.is_char("'")):
+            # f^\prime is f′, the derivative; after a value it reads as a transpose, as ' does.
+            tok = prime_token("'", r.pos, self.out[-1] if self.out else None)
+            if tok is not None:
+                self.out.append(tok)
+            return nxt
         if end == lo + 1 and first is not None and (first.is_char("-") or first.is_char("+")):
             # x^-1: LaTeX would take only the sign; read it as x^{-1}, as everyone means it.
             k = self._skip_ws(end, hi)
@@ -395,18 +433,29 @@ class _Lexer:
         ch = r.text
         if ch == "^":
             return self._superscript(i, hi)
-        if ch in "([{":
+        if ch == "{":
+            # A brace group is converted on its own, so that an \over inside divides only it.
+            _, end, nxt = self._arg(i, hi, "'{'")
+            self._group(i + 1, end, r.pos)
+            return nxt
+        if ch in "([":
             self.brackets.open(ch, r.pos)
             self._emit("_LPAR", ch, r.pos)
         elif ch in ")]}":
             self.brackets.close(ch, r.pos)
             self._emit("_RPAR", ch, r.pos)
         elif ch == "|":
+            if (i + 1 < hi and self.raw[i + 1].is_char("|") and self.raw[i + 1].pos == r.pos + 1
+                    and not closes_abs(self.brackets, self.out[-1] if self.out else None)):
+                self._bar("‖", None, r.pos)  # ||θ|| is the norm, as in plain text
+                return i + 2
             self._bar("|", None, r.pos)
         elif ch == "_":
             raise ParseError("a subscript '_' must follow a name", kind="syntax", position=r.pos)
-        elif ch == "'":
-            raise ParseError("primes are not supported; write the derivative out", kind="unsupported", position=r.pos)
+        elif ch in PRIMES:
+            tok = prime_token(ch, r.pos, self.out[-1] if self.out else None)
+            if tok is not None:
+                self.out.append(tok)
         elif ch == "&":
             raise ParseError("alignment '&' is not supported; type one expression", kind="unsupported", position=r.pos)
         else:

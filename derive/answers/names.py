@@ -100,7 +100,9 @@ def canonical(raw: str) -> str:
     """The canonical key of a spelling: Greek letters named, ``base_sub`` with the braces dropped."""
     # θ₀ becomes theta0 here and theta_0 below, like theta0 typed in ASCII.
     text = "".join(GREEK.get(ch, SUBSCRIPTS.get(ch, ch)) for ch in raw)
-    base, _, sub = text.partition("_")
+    base, _, sub = text.replace("ŷ", "yhat").partition("_")
+    if sub == "hat":  # y_hat, ŷ and \\hat{y} are all yhat
+        base, sub = base + "hat", ""
     if not sub:
         match = _SPLIT_DIGITS.match(base)
         if match:

@@ -95,6 +95,8 @@ class Target:
     ``modulo`` lists symbols such that an answer differing from the key by a term free of
     all of them is also accepted (θ_{0,k} is defined only up to a term independent of k).
     ``hidden`` are bound symbols an answer may not use (the precision P = Σ⁻¹ of the proofs).
+    ``aliases`` are further spellings of declared symbols, as (spelling, symbol name) pairs:
+    ("x_j", "x") for a gradient written by its j-th entry, ("eta", "epsilon") for a learning rate.
     """
 
     name: str
@@ -108,6 +110,7 @@ class Target:
     modulo: tuple[sp.Basic, ...] = ()
     hidden: tuple[sp.Basic, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def shape(self) -> tuple | None:
@@ -280,6 +283,7 @@ def _bce_gradient() -> Target:
             Mistake("missing-x", p - y, "∂L/∂z alone: the chain rule needs ∇_θ z = x as well, so ∇_θ L = (p − y)x",
                     0.25),
         ),
+        aliases=(("x_j", "x"),),  # ∂L/∂θ_j = (p − y)x_j, the gradient written by its j-th entry
     )
 
 
@@ -317,6 +321,7 @@ def _sgd_update() -> Target:
                     "θ − ε(p − y)x", 0.25),
             Mistake("missing-theta0", _without_theta0(key), _MISSING_THETA0, 0.5),
         ),
+        aliases=(("eta", "epsilon"), ("alpha", "epsilon")),  # other letters for a learning rate
     )
 
 
