@@ -282,8 +282,6 @@ class LatexEcho(LatexPrinter):
 
     def _print_Elementwise(self, expr: sp.Basic, exp: str | None = None) -> str:
         func, arg = _elementwise_func(expr), self._print(_elementwise_arg(expr))
-        if func is sp.Abs:
-            return _raised(r"\left|%s\right|" % arg, exp)
         return _raised(r"%s\left(%s\right)" % (_latex_name(func), arg), exp)
 
     _print_ElementwiseApplyFunction = _print_Elementwise

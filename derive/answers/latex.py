@@ -156,7 +156,7 @@ class _Lexer:
             i = self._norm_subscript(self._step(i, hi), hi)
 
     def _over(self, lo: int, hi: int) -> int | None:
-        """The raw index of an \over outside every brace group in [lo, hi), or None."""
+        r"""The raw index of an \over outside every brace group in [lo, hi), or None."""
         depth, found = 0, None
         for k in range(lo, hi):
             r = self.raw[k]

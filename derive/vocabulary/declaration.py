@@ -14,7 +14,7 @@ from typing import Callable
 
 import sympy as sp
 
-__all__ = ["Declared", "declare", "declared", "declaration_of", "by_name", "by_spelling", "SPELLING"]
+__all__ = ["Declared", "declare", "undeclare", "declared", "declaration_of", "by_name", "by_spelling", "SPELLING"]
 
 #: A spelling an answer may use for a function: letters and digits, starting with a letter.
 SPELLING = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
@@ -118,6 +118,16 @@ def _forget(decl: Declared) -> None:
     _BY_CLASS.pop(decl.func, None)
     for s in decl.spellings:
         _BY_SPELLING.pop(s, None)
+
+
+def undeclare(name: str) -> None:
+    """Remove a declared function (a course's, when it is unloaded); ValueError if none has that name."""
+    decl = _REGISTRY.get(name)
+    if decl is None:
+        raise ValueError(f"no function {name!r} is declared")
+    _forget(decl)
+    for listener in _LISTENERS:
+        listener()
 
 
 def on_change(listener: Callable[[], None]) -> None:

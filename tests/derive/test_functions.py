@@ -45,3 +45,105 @@ def test_special_values_and_printing():
     assert sigmoid(z).is_positive and sigmoid(z).is_real
     with pytest.raises(TypeError):
         logsumexp()
+
+
+# --- the vocabulary: one declaration per function ------------------------------------------------
+
+from derive.functions import relu  # noqa: E402
+from derive.vocabulary import by_name, declaration_of, declare_expression, declared, undeclare  # noqa: E402
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "softplus", "relu", "tanh", "sech", "exp", "log"])
+def test_every_declared_rule_agrees_with_the_function(name):
+    # The declared derivative (the class's own rule) against the definition, differentiated
+    # numerically at a few points, and the mpmath form against the definition's value.
+    decl = by_name(name)
+    u = sp.Symbol("u", real=True)
+    rule = sp.lambdify(u, decl.derivative(u).rewrite(sp.exp).subs(sp.Heaviside(u), (1 + sp.sign(u)) / 2), "mpmath")
+    for t in ("0.3", "1.7", "-2.1") if name != "log" else ("0.3", "1.7"):
+        with mpmath.workdps(40):
+            x = mpmath.mpf(t)
+            f = lambda v: decl.mpmath(v)  # noqa: E731
+            assert abs(mpmath.diff(f, x) - rule(x)) < mpmath.mpf(10) ** -30
+            assert abs(decl.mpmath(x) - sp.N(to_elementary(decl(sp.Float(t, 40))), 40)) < mpmath.mpf(10) ** -30
+
+
+def test_relu_derivative_is_a_step_and_the_verifier_says_what_holds_at_zero():
+    u = sp.Symbol("u", real=True)
+    assert relu(u).diff(u) == sp.Heaviside(u)
+    assert relu(sp.Integer(-3)) == 0 and relu(sp.Integer(2)) == 2
+    good = verify_claim(sp.Eq(sp.Derivative(relu(u), u), sp.Heaviside(u), evaluate=False))
+    assert good.verdict is Verdict.PROVED
+    assert any("at 0" in note and "u ≠ 0" in note for note in good.notes)
+    wrong = verify_claim(sp.Eq(sp.Derivative(relu(u), u), sp.Heaviside(-u), evaluate=False))
+    assert wrong.verdict is Verdict.REFUTED
+    plain = verify_claim(sp.Eq(sp.Derivative(sigmoid(u), u), sigmoid(u) * (1 - sigmoid(u)), evaluate=False))
+    assert not any("ReLU" in note for note in plain.notes)
+
+
+def test_logsumexp_of_a_vector_is_of_its_entries_or_refused():
+    v = sp.MatrixSymbol("v", 3, 1)
+    assert logsumexp(v) == logsumexp(v[0, 0], v[1, 0], v[2, 0])
+    n = sp.Symbol("n", integer=True, positive=True)
+    with pytest.raises(TypeError, match="symbolic"):
+        logsumexp(sp.MatrixSymbol("w", n, 1))
+
+
+def test_a_declaration_is_refused_when_it_clashes():
+    u = sp.Symbol("u", real=True)
+    with pytest.raises(ValueError, match="already declared"):
+        declare_expression("sigmoid", u, u)
+    with pytest.raises(ValueError, match="not its variable"):
+        declare_expression("shifted", u, u + z)
+    with pytest.raises(ValueError, match="spelling 'sigma'"):
+        declare_expression("sigma2", u, u, spellings=("sigma",))
+    assert by_name("sigma2") is None and by_name("shifted") is None
+
+
+def test_a_new_function_needs_one_declaration(tmp_path):
+    """logcosh is declared once, from its expression, and is then verified, read, checked,
+    evaluated, compiled and printed like any built-in function."""
+    u = sp.Symbol("u", real=True)
+    decl = declare_expression("logcosh", u, sp.log(sp.cosh(u)))
+    try:
+        _use_everywhere(decl)
+    finally:
+        undeclare("logcosh")
+    assert by_name("logcosh") is None
+
+
+def _use_everywhere(decl) -> None:
+    from derive.homework.reading import read
+    from derive.homework.targets import SymbolDecl, Target
+    from derive.homework.verdict import Verdict as Check, check_expr
+    from numeric.codegen import lambdify_numpy
+    from reports.latex import latex
+
+    logcosh = decl.func
+    assert declaration_of(logcosh(z)) is decl and decl in declared()
+
+    # A derivation step, verified from the definition: d/dz logcosh(z) = tanh(z); a wrong one refuted.
+    assert logcosh(z).diff(z).equals(sp.tanh(z))
+    step = verify_claim(sp.Eq(sp.Derivative(logcosh(z), z), sp.tanh(z), evaluate=False))
+    assert step.verdict is Verdict.PROVED
+    assert verify_claim(sp.Eq(sp.Derivative(logcosh(z), z), sp.sech(z) ** 2, evaluate=False)).verdict is Verdict.REFUTED
+
+    # An answer, read and checked: the target's key is logcosh′, written with the function itself.
+    target = Target("logcosh-derivative", "d/dz logcosh(z)", logcosh(z).diff(z), "test",
+                    symbols=(SymbolDecl("z", z, "a real number"),))
+    for text, verdict in [("logcosh'(z)", Check.CORRECT), ("tanh(z)", Check.CORRECT),
+                          (r"\operatorname{logcosh}'(z)", Check.CORRECT), ("logcosh(z)", Check.INCORRECT),
+                          ("sech(z)^2", Check.INCORRECT)]:
+        parsed = read(text, target)
+        assert check_expr(target, parsed.expr, text=text).verdict is verdict, text
+    assert read("logcosh(z)", target).plain == "logcosh(z)"
+    assert read(r"\operatorname{logcosh}(z)", target).expr == logcosh(z)
+
+    # A report's LaTeX, and the echo the checker shows.
+    assert latex(logcosh(z) + 1) == r"\operatorname{logcosh}\left(z\right) + 1"
+    assert read("logcosh(z)", target).latex == r"\operatorname{logcosh}\left(z\right)"
+
+    # NumPy code, from the definition.
+    import numpy as np
+    f = lambdify_numpy((z,), logcosh(z))
+    assert np.allclose(f(np.array([0.0, 1.5])), np.log(np.cosh([0.0, 1.5])))
