@@ -39,6 +39,7 @@ from sympy.core.evalf import PrecisionExhausted
 from ..numbers import to_sympy
 from ..answers.names import INDEX_I, INDEX_J
 from ..functions import to_elementary
+from ..vocabulary import sign_cases
 from ..timelimit import TimeLimitExceeded, time_limit
 from ..verify import DIGITS, PROOF_METHODS
 from .evaluate import (EXACT, NON_ANALYTIC, NUMERIC, SYMBOLIC, Env, Mat, Program, TooBig, Undefined,
@@ -409,6 +410,8 @@ class Checker:
         cases = [{}]
         for a in self.target.assumptions:
             cases = [{**c, **extra} for c in cases for extra in a.cases(self.main.entries, {})]
+        # |z|, max(z, 0), ReLU(z): each sign of z apart, where the kink is gone.
+        cases = [{**c, **extra} for c in cases for extra in sign_cases(diff)]
         if len(cases) <= 1:
             return None
         used = []

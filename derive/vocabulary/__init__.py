@@ -14,10 +14,11 @@ generator (``numeric.codegen``) and the reports' printer (``reports.latex``).
 from .classes import DeclaredFunction, logsumexp, relu, sigmoid, softplus
 from .declaration import Declared, by_name, by_spelling, declaration_of, declare, declared, on_change, undeclare
 from .builtin import BUILTIN
+from .cases import sign_cases
 from .expression import caveats, declare_expression, elementary_classes, mpmath_namespace, to_elementary
 
 __all__ = [
     "Declared", "declare", "undeclare", "declared", "declaration_of", "by_name", "by_spelling", "on_change", "BUILTIN",
     "DeclaredFunction", "sigmoid", "softplus", "logsumexp", "relu",
-    "declare_expression", "to_elementary", "elementary_classes", "mpmath_namespace", "caveats",
+    "sign_cases", "declare_expression", "to_elementary", "elementary_classes", "mpmath_namespace", "caveats",
 ]

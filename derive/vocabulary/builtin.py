@@ -55,15 +55,18 @@ BUILTIN: tuple[Declared, ...] = (
              definition=lambda *a: sp.log(sp.Add(*[sp.exp(x) for x in a])), mpmath=_mp_logsumexp,
              numpy="<scipy.special.logsumexp>(<numpy.stack>(({args},)), axis=0)", entrywise=False),
     Declared("relu", relu, r"\operatorname{ReLU}", ("relu", "ReLU"), definition=lambda u: sp.Max(u, 0),
-             mpmath=_mp_relu, numpy="<numpy.maximum>({0}, 0)", scalar="max({0}, 0.0)", caveat=_RELU_CAVEAT),
-    Declared("max", sp.Max, r"\max", ("max",), arity=None, mpmath=_mp_max, scalar="max({args})", entrywise=False),
+             mpmath=_mp_relu, numpy="<numpy.maximum>({0}, 0)", scalar="max({0}, 0.0)", caveat=_RELU_CAVEAT,
+             piecewise=True),
+    Declared("max", sp.Max, r"\max", ("max",), arity=None, mpmath=_mp_max, scalar="max({args})", entrywise=False,
+             piecewise=True),
     Declared("tanh", sp.tanh, r"\tanh", ("tanh",), mpmath=mpmath.tanh),
     Declared("cosh", sp.cosh, r"\cosh", ("cosh",), mpmath=mpmath.cosh),
     Declared("sinh", sp.sinh, r"\sinh", ("sinh",), mpmath=mpmath.sinh),
     Declared("sech", sp.sech, r"\operatorname{sech}", ("sech",), mpmath=mpmath.sech,
              numpy="1/<numpy.cosh>({0})", scalar="1/<math.cosh>({0})"),
-    Declared("abs", sp.Abs, r"\operatorname{abs}", ("abs", "Abs"), mpmath=mpmath.fabs),
-    Declared("sign", sp.sign, r"\operatorname{sign}", (), mpmath=lambda x: mpmath.mpf(mpmath.sign(x))),
+    Declared("abs", sp.Abs, r"\operatorname{abs}", ("abs", "Abs"), mpmath=mpmath.fabs, piecewise=True),
+    Declared("sign", sp.sign, r"\operatorname{sign}", (), mpmath=lambda x: mpmath.mpf(mpmath.sign(x)),
+             piecewise=True),
 )
 
 for _decl in BUILTIN:

@@ -39,7 +39,9 @@ class Declared:
     * ``scalar``: the same for scalar ``math`` code (numba kernels), or None;
     * ``entrywise``: applied to an array, it acts on each entry (NumPy's rule);
     * ``caveat``: what the verifier must say whenever a claim uses it (a point where the
-      derivative does not exist, say), empty when nothing needs saying.
+      derivative does not exist, say), empty when nothing needs saying;
+    * ``piecewise``: its form changes where an argument changes sign (abs, max, ReLU), so a
+      proof may split on that sign.
     """
 
     name: str
@@ -53,6 +55,7 @@ class Declared:
     scalar: str | None = None
     entrywise: bool = True
     caveat: str = ""
+    piecewise: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not SPELLING.match(self.name):
