@@ -24,7 +24,7 @@ from typing import Callable
 
 import sympy as sp
 from lark import Token, Tree
-from sympy.matrices.expressions.matexpr import MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from ..ops import Diag, Dot, Elementwise, Softmax
 from ..vocabulary import Declared, by_name
@@ -74,6 +74,7 @@ class Builder:
     def __init__(self, latex: bool):
         self.latex = latex
         self.index: set[sp.Symbol] = set()
+        self.summed: set[sp.Symbol] = set()
 
     # --- dispatch ------------------------------------------------------------------------------
 
@@ -154,6 +155,28 @@ class Builder:
                 v = sp.Pow(v, -1)
             out.append(v)
         return sp.Mul(*out)
+
+    def _sumover(self, node: Tree) -> Value:
+        """Σ_j body over every entry: j runs over the rows (or columns) of what it indexes."""
+        tok, body_node = node.children
+        index, lower, upper = tok.obj
+        body = self.build(body_node)
+        if shape_of(body) is not None:
+            raise ParseError("a sum over an index adds entries: its summand must be a scalar such as s_j",
+                             kind="unsupported", position=tok.start_pos)
+        sizes = {parent.shape[k] for e in body.atoms(MatrixElement)
+                 for k, (parent, at) in enumerate(((e.args[0], e.args[1]), (e.args[0], e.args[2]))) if at == index}
+        if len(sizes) != 1:
+            what = "no entry indexed by it" if not sizes else "entries of different lengths"
+            raise ParseError(f"the sum over {index} has {what}, so its range is unknown",
+                             kind="unsupported", position=tok.start_pos)
+        (size,) = sizes
+        allowed = {(None, None), ("1", None), ("0", None), ("1", sp.sstr(size)), ("0", f"{sp.sstr(size)}-1")}
+        if (lower, upper) not in allowed:
+            raise ParseError(f"a sum over {index} runs over every entry: from 1 to {sp.sstr(size)} (or 0 to "
+                             f"{sp.sstr(size)}-1); got {lower} to {upper}", kind="unsupported", position=tok.start_pos)
+        self.summed.add(index)
+        return sp.Sum(body, (index, 0, size - 1))
 
     def _neg(self, node: Tree) -> Value:
         value = self.build(node.children[1])

@@ -54,7 +54,10 @@ def _latex_name(func: type) -> str:
 #: extract a minus sign, which rebuilds it; that alone made printing the slowest part of parsing.
 _MATRIX_PRECEDENCE = {sp.MatMul: PRECEDENCE["Mul"], sp.HadamardProduct: PRECEDENCE["Mul"],
                       sp.MatAdd: PRECEDENCE["Add"], sp.HadamardPower: PRECEDENCE["Pow"],
-                      sp.Inverse: PRECEDENCE["Pow"], sp.MatPow: PRECEDENCE["Pow"]}
+                      sp.Inverse: PRECEDENCE["Pow"], sp.MatPow: PRECEDENCE["Pow"],
+                      # A sum over an index takes in every factor after it, so inside a product
+                      # it is bracketed like a sum.
+                      sp.Sum: PRECEDENCE["Add"]}
 
 
 def _precedence(item: sp.Basic, traditional: bool = False) -> int:
@@ -194,6 +197,10 @@ class PlainEcho(StrPrinter):
     def _print_DeclaredFunction(self, expr: sp.Basic) -> str:
         return "%s(%s)" % (_plain_name(type(expr)), ", ".join(self._print(a) for a in expr.args))
 
+    def _print_Sum(self, expr: sp.Basic) -> str:
+        (index, _, _), = expr.limits
+        return "sum_%s(%s)" % (self._print(index), self._print(expr.function))
+
     def _print_Max(self, expr: sp.Basic) -> str:
         return "max(%s)" % ", ".join(self._print(a) for a in expr.args)
 
@@ -266,6 +273,10 @@ class LatexEcho(LatexPrinter):
         body = r"%s %s" % (self.parenthesize(a.T, PRECEDENCE["Mul"], strict=True),
                            self.parenthesize(b, PRECEDENCE["Mul"]))
         return _raised(body, exp)
+
+    def _print_Sum(self, expr: sp.Basic) -> str:
+        (index, _, _), = expr.limits
+        return r"\sum_{%s} \left(%s\right)" % (self._print(index), self._print(expr.function))
 
     def _print_DeclaredFunction(self, expr: sp.Basic, exp: str | None = None) -> str:
         body = r"%s\left(%s\right)" % (_latex_name(type(expr)), ", ".join(self._print(a) for a in expr.args))

@@ -29,20 +29,23 @@ __all__ = ["GRAMMAR", "parser"]
 
 GRAMMAR = r"""
 %declare NUMBER NAME FUNC PLUS MINUS STAR SLASH AT HADAMARD POW EPOW TRANSPOSE FRAC
-%declare ABS_OPEN ABS_CLOSE NORM_OPEN NORM_CLOSE _LPAR _RPAR _COMMA
+%declare ABS_OPEN ABS_CLOSE NORM_OPEN NORM_CLOSE _LPAR _RPAR _COMMA SUM
 
 start: sum
 
 ?sum: term ((PLUS | MINUS) term)+      -> sum
     | term
 
-?term: signed (_mulop signed | power)+ -> term
+?term: signed (_mulop signed | power | sumover)+ -> term
      | signed
+
+sumover: SUM term
 
 _mulop: STAR | SLASH | AT | HADAMARD
 
 ?signed: MINUS signed                  -> neg
        | PLUS signed                   -> pos
+       | sumover
        | power
 
 ?power: postfix POW exponent           -> pow

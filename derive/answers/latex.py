@@ -21,7 +21,8 @@ import re
 from .errors import ParseError
 from .names import FUNCTIONS, GREEK_NAMES, Names
 from .plain import LETTER, SUBSCRIPT_CHARS, bar_token, superscript_tokens, unicode_token
-from .tokens import MAX_NESTING, PRIMES, Brackets, Tok, closes_abs, make_number, name_tokens, prime_token
+from .tokens import (MAX_NESTING, PRIMES, Brackets, Tok, closes_abs, make_number, name_tokens, prime_token,
+                     sum_token)
 
 __all__ = ["lex_latex", "strip_math_delimiters"]
 
@@ -268,6 +269,8 @@ class _Lexer:
         name = r.text[1:]
         if name in GREEK_NAMES:
             return self._name(name, r.pos, i + 1, hi)
+        if name == "sum":
+            return self._sum(i, hi)
         if name in FUNCTIONS and name != "sqrt":
             self.out.extend(name_tokens(name, r.pos, self.names, called=self._called(i + 1, hi)))
             return i + 1
@@ -310,6 +313,26 @@ class _Lexer:
         if name in _TRANSPOSE:
             raise ParseError(f"{r.text} must follow ^, as in x^{r.text}", kind="syntax", position=r.pos)
         raise ParseError(f"the LaTeX command {r.text} is not supported", kind="unsupported", position=r.pos)
+
+    def _sum(self, i: int, hi: int) -> int:
+        """\\sum_j, \\sum_{j}, \\sum_{j=1}^{K}: a sum over an index of index notation."""
+        r = self.raw[i]
+        j = self._skip_ws(i + 1, hi)
+        if not (j < hi and self.raw[j].is_char("_")):
+            raise ParseError(r"\sum needs its index, as in \sum_j", kind="unsupported", position=r.pos)
+        lo, end, j = self._arg(j + 1, hi, r"\sum's subscript")
+        index, _, lower = self._plain(lo, end).partition("=")
+        upper = None
+        k = self._skip_ws(j, hi)
+        if k < hi and self.raw[k].is_char("^"):
+            a, b, j = self._arg(k + 1, hi, r"\sum's superscript")
+            upper = self._plain(a, b)
+        self.out.append(sum_token(index, r.pos, self.names, lower or None, upper))
+        return j
+
+    def _plain(self, lo: int, hi: int) -> str:
+        """The characters of a short argument (a bound such as K-1), without spaces."""
+        return "".join(self.raw[k].text for k in range(lo, hi) if self.raw[k].kind != "ws")
 
     def _sqrt(self, i: int, hi: int) -> int:
         r = self.raw[i]

@@ -125,7 +125,9 @@ def _parse(text: str, symbols: tuple[SymbolSpec, ...], functions: frozenset[str]
     builder = Builder(latex=latex)
     try:
         expr = builder.build(tree)
-        index = tuple(sorted(builder.index, key=lambda s: s.name)) or None
+        # An index summed over is bound, unless it is also used outside its sum.
+        free = builder.index - (builder.summed - expr.free_symbols)
+        index = tuple(sorted(free, key=lambda s: s.name)) or None
         if index and shape_of(expr) is not None:
             raise ParseError("index notation gives one entry, a scalar; this mixes entries with whole arrays",
                              kind="unsupported")

@@ -13,7 +13,8 @@ import re
 
 from .errors import ParseError
 from .names import Names
-from .tokens import OPERAND_END, PRIMES, Brackets, Tok, closes_abs, make_number, name_tokens, prime_token
+from .tokens import (OPERAND_END, PRIMES, Brackets, Tok, closes_abs, make_number, name_tokens, prime_token,
+                     sum_token)
 
 __all__ = ["lex_plain", "LETTER", "SUBSCRIPT_CHARS", "unicode_token"]
 
@@ -86,6 +87,8 @@ def lex_plain(text: str, names: Names) -> list[Tok]:
             out.append(Tok.make("TRANSPOSE", value, pos))
         elif kind == "number":
             out.append(make_number(value, pos))
+        elif kind == "name" and value.startswith("sum_") and names.lookup(value) is None:
+            out.append(sum_token(value[4:].strip("{}"), pos, names))   # sum_j(…): Σ_j
         elif kind == "name":
             called = text[match.end():].lstrip().startswith("(")
             out.extend(name_tokens(value, pos, names, called=called))

@@ -12,10 +12,10 @@ import sympy as sp
 from lark import Token
 
 from .errors import ParseError
-from .names import GREEK, GREEK_NAMES, Names, Resolved, canonical, shape_of
+from .names import GREEK, GREEK_NAMES, INDEX_I, INDEX_J, Names, Resolved, canonical, shape_of
 
 __all__ = [
-    "Tok", "Brackets", "make_number", "name_tokens", "prime_token", "closes_abs", "PRIMES", "OPERAND_END",
+    "Tok", "Brackets", "make_number", "name_tokens", "prime_token", "closes_abs", "sum_token", "PRIMES", "OPERAND_END",
     "MAX_CHARS", "MAX_NUMBER_DIGITS", "MAX_DECIMAL_EXPONENT", "MAX_EXPONENT", "MAX_POWER_BITS",
     "MAX_NESTING", "MAX_TREE_DEPTH",
 ]
@@ -27,6 +27,9 @@ MAX_EXPONENT = 100          # |n| in a power x^n with a numeric exponent
 MAX_POWER_BITS = 4096       # bits of the exact value of a number raised to a number
 MAX_NESTING = 40            # brackets inside brackets
 MAX_TREE_DEPTH = 200        # depth of the parse tree (bounds the builder's recursion)
+
+#: The index letters a sum may run over.
+INDEX_LETTERS = {"i": INDEX_I, "j": INDEX_J}
 
 #: Token types after which a bar closes rather than opens: |x| and ||v||.
 OPERAND_END = frozenset({"NUMBER", "NAME", "_RPAR", "ABS_CLOSE", "NORM_CLOSE", "TRANSPOSE"})
@@ -137,6 +140,16 @@ def _greek_run(raw: str, names: Names) -> list[tuple[int, Resolved]] | None:
             return None
         out.append((k, resolved))
     return out
+
+
+def sum_token(index: str, pos: int, names: Names, lower: str | None = None, upper: str | None = None) -> Tok:
+    """A SUM token: Σ over the index letter ``index`` (i or j, the letters of index notation),
+    over every entry; ``lower``/``upper`` are the bounds as written, checked by the builder."""
+    symbol = INDEX_LETTERS.get(index.strip())
+    if symbol is None:
+        raise ParseError(f"a sum runs over an index of index notation, i or j; got {index.strip()!r}",
+                         kind="unsupported", position=pos)
+    return Tok.make("SUM", "sum", pos, (symbol, lower, upper))
 
 
 def closes_abs(brackets: "Brackets", previous: Tok | None) -> bool:

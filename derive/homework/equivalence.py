@@ -114,7 +114,7 @@ def _vshape(v: Any) -> tuple[int, int] | None:
 
 def index_symbols(expr: sp.Basic) -> tuple[sp.Symbol, ...]:
     """The free indices (i, j) of an answer written in index notation."""
-    return tuple(s for s in (INDEX_I, INDEX_J) if expr.has(s))
+    return tuple(s for s in (INDEX_I, INDEX_J) if s in expr.free_symbols)  # not an index summed over
 
 
 class _Compiled:

@@ -36,6 +36,9 @@ RIGHT = [
     ("bce-dz", "y_hat - y"),
     ("sgd-update", "theta - eta (p - y) x"),
     ("sgd-update", r"\theta - \alpha(\sigma(\theta^T x + \theta_0) - y)x"),
+    ("softmax-ce-gradient", r"\sum_j y_j (s_i - \delta_{ij})"),            # Σ over a declared index
+    ("softmax-ce-gradient", r"s_i \sum_{j=1}^{K} y_j - y_i"),
+    ("softmax-ce-gradient", "sum_j(y_j) s_i - y_i"),
 ]
 
 # (target, answer) that are wrong, in the new notation: they must stay incorrect.
@@ -53,6 +56,8 @@ WRONG = [
     ("bce-gradient", "(y - p) x_j"),
     ("bce-gradient", r"(\hat{y} - y)^2\mathbf{x}"),
     ("sgd-update", "theta + eta (p - y) x"),
+    ("softmax-ce-gradient", r"\sum_j y_j (\delta_{ij} - s_i)"),
+    ("softmax-ce-gradient", r"s_i - \sum_j y_j"),
     ("mlp-grad-W2", "(s - y) h'"),                                          # hᵀ is right: this is … h' = hᵀ
 ]
 
@@ -82,6 +87,9 @@ def test_a_prime_after_a_vector_is_a_transpose():
     ("sgd-update", "theta - kappa (p - y) x", "unknown symbol 'kappa'"),
     ("sgd-update", "theta - kappa(p - y) x", "unknown symbol 'kappa'"),
     ("sigmoid-derivative", "sigma'(z) + relu'(z)", None),
+    ("softmax-ce-gradient", r"\sum_k y_k", "i or j"),
+    ("softmax-ce-gradient", r"\sum_{j=1}^{d} y_j", "from 1 to K"),
+    ("softmax-ce-gradient", r"\sum_j 2", "range is unknown"),
 ])
 def test_where_the_reader_is_unsure_the_answer_is_invalid(target, text, words):
     result = check(target, text)
@@ -120,6 +128,7 @@ def test_a_symbol_is_never_called_a_function():
     ("sech(z)^2", "sech(z)^2"),
     (r"\tanh^2 z", "tanh(z)^2"),
     ("mu_1' x", "mu_1.T @ x"),
+    (r"\sum_{i} \theta_i x_i", "sum_i(theta_i*x_i)"),
     (r"\mu_1 ' x", "mu_1.T @ x"),
 ])
 def test_readings(text, plain):
