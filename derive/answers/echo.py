@@ -28,11 +28,23 @@ _OWN_FORMS = {cls.__name__: f"_print_{cls.__name__}" for cls in _OWN_TYPES}
 _OWN_FORMS["Diag"] = "_print_DiagMatrix"
 
 
+_FORM_OF_CLASS: dict[type, str | None] = {}
+
+
 def _own_form(expr: sp.Basic) -> str | None:
     """The name of this module's method for one of the project's types, or None."""
-    if not isinstance(expr, _OWN_TYPES):
-        return None
-    return "_print_DeclaredFunction" if isinstance(expr, DeclaredFunction) else _OWN_FORMS.get(type(expr).__name__)
+    cls = type(expr)
+    try:
+        return _FORM_OF_CLASS[cls]  # printing asks this of every node: remember it per class
+    except KeyError:
+        pass
+    form = None
+    if issubclass(cls, DeclaredFunction):
+        form = "_print_DeclaredFunction"
+    elif issubclass(cls, _OWN_TYPES):
+        form = _OWN_FORMS.get(cls.__name__)
+    _FORM_OF_CLASS[cls] = form
+    return form
 
 
 def _plain_name(func: type) -> str:

@@ -78,6 +78,7 @@ class _Lexer:
     def __init__(self, text: str, offset: int, names: Names):
         self.raw = [_Raw(m.lastgroup, m.group(), m.start() + offset) for m in _RAW.finditer(text)]
         self.names = names
+        self.has_over = any(r.kind == "cmd" and r.text == "\\over" for r in self.raw)
         self.out: list[Tok] = []
         self.brackets = Brackets()
         self._check_braces()
@@ -142,7 +143,7 @@ class _Lexer:
     # --- the walk ------------------------------------------------------------------------------
 
     def convert(self, lo: int, hi: int) -> None:
-        over = self._over(lo, hi)
+        over = self._over(lo, hi) if self.has_over else None
         if over is not None:
             # TeX's  a \over b  divides everything before it in its group by everything after.
             pos = self.raw[over].pos

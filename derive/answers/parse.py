@@ -99,12 +99,17 @@ def _parse_cached(text: str, symbols: tuple[SymbolSpec, ...], functions: frozens
 
 
 def clear_cache() -> None:
-    """Forget every cached reading (for timing the parser itself, and when a function is declared)."""
+    """Forget every cached reading (for timing the parser itself)."""
+    _parse_cached.cache_clear()
+
+
+def _vocabulary_changed() -> None:
+    # A newly declared function changes how an answer reads, and which names resolve.
     _parse_cached.cache_clear()
     _names.cache_clear()
 
 
-on_change(clear_cache)  # a newly declared function changes how an answer reads
+on_change(_vocabulary_changed)
 
 
 def _parse(text: str, symbols: tuple[SymbolSpec, ...], functions: frozenset[str] | None) -> Parsed:
