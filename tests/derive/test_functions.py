@@ -147,3 +147,22 @@ def _use_everywhere(decl) -> None:
     import numpy as np
     f = lambdify_numpy((z,), logcosh(z))
     assert np.allclose(f(np.array([0.0, 1.5])), np.log(np.cosh([0.0, 1.5])))
+
+
+def test_a_course_declares_a_function_from_a_definition_string():
+    from derive.answers import ParseError, SymbolSpec, declare_definition, parse_answer
+
+    decl = declare_definition("softsign(u) = u/(1 + abs(u))")
+    try:
+        softsign = decl.func
+        assert to_elementary(softsign(z)) == z / (1 + sp.Abs(z))
+        parsed = parse_answer("softsign(z) + softsign'(z)", (SymbolSpec("z", z),))
+        assert parsed.expr.has(softsign)
+        assert abs(float(to_elementary(parsed.expr).subs(z, 2).evalf()) - (2 / 3 + 1 / 9)) < 1e-12
+        for bad in ("softsign(u) = u + v", "softsign = u", "softsign(u) = __import__('os')"):
+            with pytest.raises(ValueError):
+                declare_definition(bad.replace("softsign", "other"))
+    finally:
+        undeclare("softsign")
+    with pytest.raises(ParseError):
+        parse_answer("softsign(z)", (SymbolSpec("z", z),))
