@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 
 from .errors import ParseError
+from .latex_commands import ABS, NORM, SPACES, Commands
 from .names import FUNCTIONS, GREEK_NAMES, Names
-from .plain import LETTER, SUBSCRIPT_CHARS, bar_token, superscript_tokens, unicode_token
+from .plain import LETTER, SUBSCRIPT_CHARS, superscript_tokens, unicode_token
 from .tokens import (MAX_NESTING, PRIMES, Brackets, Tok, closes_abs, make_number, name_tokens, prime_token,
                      sum_token)
 
@@ -42,9 +43,6 @@ _OPEN_SIZES = {"left", "bigl", "Bigl", "biggl", "Biggl"}
 _CLOSE_SIZES = {"right", "bigr", "Bigr", "biggr", "Biggr"}
 _OPERATORS = {"cdot": "STAR", "times": "STAR", "ast": "STAR", "odot": "HADAMARD", "circ": "HADAMARD", "div": "SLASH"}
 _TRANSPOSE = {"top", "intercal", "T"}
-_ABS = {"vert": None, "lvert": "open", "rvert": "close"}
-_NORM = {"Vert": None, "lVert": "open", "rVert": "close", "|": None}
-_SPACES = {",", ";", ":", "!", " ", ">"}
 
 _DELIMITERS = [("$$", "$$"), ("$", "$"), (r"\(", r"\)"), (r"\[", r"\]")]
 
@@ -72,7 +70,7 @@ class _Raw:
         return self.kind == "cmd" and self.text[1:] in names
 
 
-class _Lexer:
+class _Lexer(Commands):
     """Walks the raw LaTeX tokens and emits grammar tokens, expanding arguments in place."""
 
     def __init__(self, text: str, offset: int, names: Names):
@@ -260,7 +258,7 @@ class _Lexer:
                 parts.append("_" + inner)
                 i = nxt
                 continue
-            elif r.kind != "ws" and not (r.kind == "esc" and r.text[1:] in _SPACES):
+            elif r.kind != "ws" and not (r.kind == "esc" and r.text[1:] in SPACES):
                 return None
             i += 1
         return "".join(parts)
@@ -307,116 +305,13 @@ class _Lexer:
         if name in _OPEN_SIZES or name in _CLOSE_SIZES or name in _SIZES:
             side = "open" if name in _OPEN_SIZES else "close" if name in _CLOSE_SIZES else None
             return self._delimiter(i + 1, hi, side, r)
-        if name in _ABS or name in _NORM:
-            kind = "|" if name in _ABS else "‖"
-            self._bar(kind, (_ABS if kind == "|" else _NORM)[name], r.pos)
+        if name in ABS or name in NORM:
+            kind = "|" if name in ABS else "‖"
+            self._bar(kind, (ABS if kind == "|" else NORM)[name], r.pos)
             return i + 1
         if name in _TRANSPOSE:
             raise ParseError(f"{r.text} must follow ^, as in x^{r.text}", kind="syntax", position=r.pos)
         raise ParseError(f"the LaTeX command {r.text} is not supported", kind="unsupported", position=r.pos)
-
-    def _sum(self, i: int, hi: int) -> int:
-        """\\sum_j, \\sum_{j}, \\sum_{j=1}^{K}: a sum over an index of index notation."""
-        r = self.raw[i]
-        j = self._skip_ws(i + 1, hi)
-        if not (j < hi and self.raw[j].is_char("_")):
-            raise ParseError(r"\sum needs its index, as in \sum_j", kind="unsupported", position=r.pos)
-        lo, end, j = self._arg(j + 1, hi, r"\sum's subscript")
-        index, _, lower = self._plain(lo, end).partition("=")
-        upper = None
-        k = self._skip_ws(j, hi)
-        if k < hi and self.raw[k].is_char("^"):
-            a, b, j = self._arg(k + 1, hi, r"\sum's superscript")
-            upper = self._plain(a, b)
-        self.out.append(sum_token(index, r.pos, self.names, lower or None, upper))
-        return j
-
-    def _plain(self, lo: int, hi: int) -> str:
-        """The characters of a short argument (a bound such as K-1), without spaces."""
-        return "".join(self.raw[k].text for k in range(lo, hi) if self.raw[k].kind != "ws")
-
-    def _sqrt(self, i: int, hi: int) -> int:
-        r = self.raw[i]
-        j = self._skip_ws(i + 1, hi)
-        root = None
-        if j < hi and self.raw[j].is_char("["):
-            close = next((k for k in range(j + 1, hi) if self.raw[k].is_char("]")), None)
-            if close is None:
-                raise ParseError(r"the '[' of \sqrt[n] is never closed", kind="syntax", position=self.raw[j].pos)
-            root, j = (j + 1, close), close + 1
-        lo, end, nxt = self._arg(j, hi, r.text)
-        if root is None:
-            self.out.extend(name_tokens("sqrt", r.pos, self.names, called=True))
-            self._group(lo, end, r.pos)
-            return nxt
-        # \sqrt[n]{x} is x^(1/n).
-        self._emit("_LPAR", "(", r.pos)
-        self._group(lo, end, r.pos)
-        self._emit("POW", "^", r.pos)
-        self._emit("_LPAR", "(", r.pos)
-        self.out.append(make_number("1", r.pos))
-        self._emit("SLASH", "/", r.pos)
-        self._group(*root, r.pos)
-        self._emit("_RPAR", ")", r.pos)
-        self._emit("_RPAR", ")", r.pos)
-        return nxt
-
-    def _delimiter(self, i: int, hi: int, side: str | None, sizer: _Raw) -> int:
-        i = self._skip_ws(i, hi)
-        if i >= hi:
-            raise ParseError(f"{sizer.text} needs a delimiter", kind="syntax", position=sizer.pos)
-        d = self.raw[i]
-        if d.is_char(".") and side is not None:
-            return i + 1
-        if d.is_char("(") or d.is_char("[") or d.is_char(")") or d.is_char("]"):
-            return self._char(i, hi)
-        if d.kind == "esc" and d.text in ("\\{", "\\}"):
-            return self._escape(i, hi)
-        if d.is_char("|") or (d.kind == "cmd" and d.text[1:] in _ABS):
-            self._bar("|", side or (_ABS.get(d.text[1:]) if d.kind == "cmd" else None), d.pos)
-            return i + 1
-        if (d.kind == "esc" and d.text == "\\|") or (d.kind == "cmd" and d.text[1:] in _NORM):
-            self._bar("‖", side or (_NORM.get(d.text[1:]) if d.kind == "cmd" else None), d.pos)
-            return i + 1
-        raise ParseError(f"{sizer.text} needs a delimiter such as ( or |, got {d.text!r}", kind="syntax", position=d.pos)
-
-    def _bar(self, kind: str, side: str | None, pos: int) -> None:
-        name = "ABS" if kind == "|" else "NORM"
-        if side == "open":
-            self.brackets.open(kind, pos)
-            self._emit(f"{name}_OPEN", kind, pos)
-        elif side == "close":
-            self.brackets.close(kind, pos)
-            self._emit(f"{name}_CLOSE", kind, pos)
-        else:
-            self.out.append(bar_token(kind, pos, self.brackets, self.out[-1] if self.out else None))
-
-    def _norm_subscript(self, i: int, hi: int) -> int:
-        """Skip the 2 of ‖v‖_2 (the Euclidean norm, the only one the language has)."""
-        if not (self.out and self.out[-1].type == "NORM_CLOSE" and i < hi and self.raw[i].is_char("_")):
-            return i
-        lo, end, nxt = self._arg(i + 1, hi, "the subscript '_'")
-        if self._text(lo, end) != "2":
-            raise ParseError("a norm may only be the 2-norm, ‖v‖_2", kind="unsupported", position=self.raw[i].pos)
-        return nxt
-
-    def _escape(self, i: int, hi: int) -> int:
-        r = self.raw[i]
-        ch = r.text[1:]
-        if ch in _SPACES:
-            return i + 1
-        if ch == "|":
-            self._bar("‖", None, r.pos)
-            return i + 1
-        if ch in "{}":
-            if ch == "{":
-                self.brackets.open("{", r.pos)
-                self._emit("_LPAR", ch, r.pos)
-            else:
-                self.brackets.close("}", r.pos)
-                self._emit("_RPAR", ch, r.pos)
-            return i + 1
-        raise ParseError(f"the LaTeX control symbol {r.text} is not supported", kind="unsupported", position=r.pos)
 
     def _superscript(self, i: int, hi: int) -> int:
         r = self.raw[i]

@@ -28,7 +28,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ..vocabulary import declared, on_change
 
 __all__ = [
-    "SymbolSpec", "Names", "Resolved", "canonical", "shape_of", "FUNCTIONS", "OPERATORS", "GREEK", "INDEX_I", "INDEX_J",
+    "SymbolSpec", "Names", "Resolved", "canonical", "shape_of", "describe_shape", "FUNCTIONS", "OPERATORS", "GREEK", "INDEX_I", "INDEX_J",
 ]
 
 #: The two free indices of index notation: entry (i, j), counted from 0 like SymPy.
@@ -115,6 +115,13 @@ def canonical(raw: str) -> str:
 def shape_of(obj: sp.Basic) -> tuple | None:
     """The (rows, cols) of a matrix expression, None for a scalar."""
     return tuple(obj.shape) if isinstance(obj, MatrixExpr) or getattr(obj, "is_Matrix", False) else None
+
+
+def describe_shape(shape: tuple | None) -> str:
+    """"a scalar" or "rows×cols"."""
+    if shape is None:
+        return "a scalar"
+    return f"{sp.sstr(shape[0])}×{sp.sstr(shape[1])}"
 
 
 @dataclass(frozen=True)
