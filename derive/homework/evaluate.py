@@ -23,7 +23,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from ..numbers import to_sympy
 from ..ops import Diag, Dot, Elementwise, Softmax
-from ..vocabulary import declaration_of
+from ..vocabulary import declaration_of, declared
 from .backends import EXACT, MAX_EXACT_BITS, NUMERIC, SYMBOLIC, Backend, TooBig, Undefined, Unsupported
 from .matrices import (Env, Mat, add, apply, det, diag, hadamard, inverse, matmul2, matpow, mul, scalar,
                        softmax, trace)
@@ -46,8 +46,10 @@ def shape_of(e: sp.Basic) -> tuple | None:
     return None if shape == (1, 1) else shape
 
 
-#: Functions whose presence means a difference may hide in a region no point lands in.
-NON_ANALYTIC = (sp.Abs, sp.sign, sp.Piecewise, sp.Max, sp.Min, sp.Heaviside, sp.floor, sp.ceiling)
+#: Functions whose presence means a difference may hide in a region no point lands in: the
+#: vocabulary's piecewise ones (abs, max, ReLU, sign) and SymPy's other kinks and steps.
+NON_ANALYTIC = tuple(d.func for d in declared() if d.piecewise) + (sp.Piecewise, sp.Min, sp.Heaviside, sp.floor,
+                                                                 sp.ceiling)
 
 
 # --- compilation ------------------------------------------------------------------------------

@@ -63,7 +63,9 @@ BUILTIN: tuple[Declared, ...] = (
     Declared("cosh", sp.cosh, r"\cosh", ("cosh",), mpmath=mpmath.cosh),
     Declared("sinh", sp.sinh, r"\sinh", ("sinh",), mpmath=mpmath.sinh),
     Declared("sech", sp.sech, r"\operatorname{sech}", ("sech",), mpmath=mpmath.sech,
-             numpy="1/<numpy.cosh>({0})", scalar="1/<math.cosh>({0})"),
+             # sech u = 2e^{−|u|}/(1 + e^{−2|u|}): no cosh to overflow at large |u|.
+             numpy="2*<numpy.exp>(-<numpy.abs>({0}))/(1 + <numpy.exp>(-2*<numpy.abs>({0})))",
+             scalar="2*<math.exp>(-abs({0}))/(1 + <math.exp>(-2*abs({0})))"),
     Declared("abs", sp.Abs, r"\operatorname{abs}", ("abs", "Abs"), mpmath=mpmath.fabs, piecewise=True),
     Declared("sign", sp.sign, r"\operatorname{sign}", (), mpmath=lambda x: mpmath.mpf(mpmath.sign(x)),
              piecewise=True),

@@ -166,3 +166,23 @@ def test_a_course_declares_a_function_from_a_definition_string():
         undeclare("softsign")
     with pytest.raises(ParseError):
         parse_answer("softsign(z)", (SymbolSpec("z", z),))
+
+
+def test_numeric_code_prints_the_declared_stable_forms():
+    import numpy as np
+    from numeric.codegen import StableNumPyPrinter, lambdify_numpy, lambdify_scalar
+
+    printer = StableNumPyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": True})
+    assert printer.doprint(sigmoid(z)) == "scipy.special.expit(z)"
+    assert printer.doprint(relu(z)) == "numpy.maximum(z, 0)"
+    assert "numpy.cosh" not in printer.doprint(sp.sech(z))    # the stable form, which cannot overflow
+    f = lambdify_numpy((z,), softplus(z) + relu(-z) + sp.sech(z) + sigmoid(z))
+    big = np.array([-800.0, -3.0, 0.5, 800.0])
+    with np.errstate(over="raise", invalid="raise"):
+        got = f(big)
+    small = big[1:3]
+    assert np.allclose(got[1:3], np.logaddexp(0, small) + np.maximum(-small, 0) + 1 / np.cosh(small)
+                       + 1 / (1 + np.exp(-small)), rtol=1e-14)
+    assert np.allclose(got[[0, 3]], [800.0, 801.0], rtol=1e-15)
+    g = lambdify_scalar((z,), relu(z) - relu(-z), {"sigmoid": abs, "softplus": abs})
+    assert g(-2.5) == -2.5 and g(3.0) == 3.0
