@@ -131,7 +131,7 @@ def _parse(text: str, symbols: tuple[SymbolSpec, ...], functions: frozenset[str]
     try:
         expr = builder.build(tree)
         # An index summed over is bound, unless it is also used outside its sum.
-        free = builder.index - (builder.summed - expr.free_symbols)
+        free = builder.index - (builder.summed - expr.free_symbols) if builder.summed else builder.index
         index = tuple(sorted(free, key=lambda s: s.name)) or None
         if index and shape_of(expr) is not None:
             raise ParseError("index notation gives one entry, a scalar; this mixes entries with whole arrays",
