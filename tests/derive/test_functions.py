@@ -186,3 +186,25 @@ def test_numeric_code_prints_the_declared_stable_forms():
     assert np.allclose(got[[0, 3]], [800.0, 801.0], rtol=1e-15)
     g = lambdify_scalar((z,), relu(z) - relu(-z), {"sigmoid": abs, "softplus": abs})
     assert g(-2.5) == -2.5 and g(3.0) == 3.0
+
+
+def test_the_grader_evaluates_every_declared_function_from_its_declaration():
+    from derive.homework.evaluate import EXACT, NUMERIC, SYMBOLIC, Env, Mat, Undefined, compile_expr
+
+    v = sp.MatrixSymbol("v", 3, 1)
+    expr = relu(z) + sp.Max(z, 1) + sp.sech(z) + softplus(-z) + logsumexp(v) + sigmoid(z)
+    program = compile_expr(expr)
+    values = (mpmath.mpf(1), mpmath.mpf(-2), mpmath.mpf("0.5"))
+    with mpmath.workdps(30):
+        env = Env({"z": mpmath.mpf("-0.75")}, {"v": Mat(3, 1, values)})
+        got = program.run(env, NUMERIC)
+        t = mpmath.mpf("-0.75")
+        want = (0 + 1 + mpmath.sech(t) + mpmath.log1p(mpmath.exp(-t)) + mpmath.log(mpmath.fsum(mpmath.exp(x) for x in values))
+                + 1 / (1 + mpmath.exp(-t)))
+        assert abs(got - want) < mpmath.mpf(10) ** -25
+    exact = program.run(Env({"z": sp.Rational(3, 2)}, {"v": Mat(3, 1, (sp.S.One, sp.S.Zero, sp.Rational(-1, 2)))}), EXACT)
+    assert not exact.has(relu, sigmoid, softplus, logsumexp)          # written out by the definitions
+    symbolic = program.run(Env({"z": z}, {"v": Mat(3, 1, sp.symbols("v0:3", real=True))}), SYMBOLIC)
+    assert symbolic.has(relu) and symbolic.has(sigmoid)               # kept as atoms for a proof
+    with pytest.raises(Undefined):
+        compile_expr(sp.log(z)).run(Env({"z": mpmath.mpf(-1)}), NUMERIC)
