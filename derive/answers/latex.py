@@ -9,6 +9,8 @@ builder.  LaTeX's own rules apply where they differ from plain text:
   ``\circ`` elementwise ones;
 * ``\mathbf{x}``, ``\boldsymbol{\theta}``, ``\bm{x}``, ``\vec{x}``, ``\mathrm{…}``,
   ``\operatorname{…}`` and ``\text{…}`` only change how a name looks;
+* ``{a \over b}`` divides what precedes ``\over`` in its group by what follows; ``||θ||`` is the
+  norm as in plain text; ``\hat{y}`` is the name yhat; ``\sum_j`` (see calls.py) sums over an index;
 * numbers have no exponent part (write ``10^{-12}``);
 * any command not listed here, ``\input`` and ``\def`` included, is refused as unsupported:
   nothing is ever expanded or executed.

@@ -4,7 +4,8 @@ It turns the text into the grammar's tokens (see grammar.lark), resolving each n
 way: ``theta_0``, ``θ₀`` and ``theta0`` all become one NAME token; ``log`` a FUNC token; ``px``
 two NAME tokens when p and x are declared.  Unicode operators are read as their ASCII forms:
 ``−`` is minus, ``·`` and ``×`` are ``*``, ``⊙`` and ``∘`` are elementwise products, ``ᵀ`` and
-``^T`` transpose, ``²`` and ``⁻¹`` powers.
+``^T`` transpose, ``²`` and ``⁻¹`` powers.  A prime ``'`` after a function name is its derivative
+(``σ'(z)``), after a vector or matrix a transpose (``mu_1'``); ``sum_j(…)`` sums over an index.
 """
 
 from __future__ import annotations
