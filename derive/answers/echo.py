@@ -29,6 +29,7 @@ _OWN_FORMS["Diag"] = "_print_DiagMatrix"
 
 
 _FORM_OF_CLASS: dict[type, str | None] = {}
+_UNSEEN = object()
 
 
 def _own_form(expr: sp.Basic) -> str | None:
@@ -121,7 +122,9 @@ class PlainEcho(StrPrinter):
     def _print(self, expr: sp.Basic, **kwargs) -> str:
         # The project's own types carry _sympystr methods made for other readers; the forms
         # this language reads back take precedence.
-        method = _own_form(expr)
+        method = _FORM_OF_CLASS.get(type(expr), _UNSEEN)
+        if method is _UNSEEN:
+            method = _own_form(expr)
         return getattr(self, method)(expr) if method else super()._print(expr, **kwargs)
 
     def __init__(self, names: Mapping[sp.Basic, str] | None = None):
@@ -245,7 +248,9 @@ class LatexEcho(LatexPrinter):
     """LaTeX that the answer language reads back: juxtaposition for matrix products."""
 
     def _print(self, expr: sp.Basic, **kwargs) -> str:
-        method = _own_form(expr)
+        method = _FORM_OF_CLASS.get(type(expr), _UNSEEN)
+        if method is _UNSEEN:
+            method = _own_form(expr)
         return getattr(self, method)(expr, **kwargs) if method else super()._print(expr, **kwargs)
 
     def parenthesize(self, item: sp.Basic, level: int, is_neg: bool = False, strict: bool = False) -> str:
