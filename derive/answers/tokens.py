@@ -179,7 +179,9 @@ def name_tokens(raw: str, pos: int, names: Names, *, called: bool) -> list[Tok]:
                 heads = [(0, head)] if isinstance(head, Resolved) else head
                 return [_resolved_tok(r, pos + off, names) for off, r in heads] + [_resolved_tok(last, pos + k, names)]
     if called and "_" not in canonical(raw) and len(canonical(raw)) > 1 and canonical(raw) not in GREEK_NAMES:
-        raise ParseError(f"unknown function {raw!r}", kind="unknown-function", position=pos,
+        # Worded so that it never calls a symbol a function: 'lr(p - y)' may be a learning rate.
+        raise ParseError(f"unknown name {raw!r} before '(': neither a symbol of this question nor a function "
+                         f"of the answer language", kind="unknown-function", position=pos,
                          known=names.known_functions())
     key_base, _, key_sub = canonical(raw).partition("_")
     spec = names.table.get(key_base)
