@@ -122,11 +122,22 @@ def _use_everywhere(decl) -> None:
     logcosh = decl.func
     assert declaration_of(logcosh(z)) is decl and decl in declared()
 
-    # A derivation step, verified from the definition: d/dz logcosh(z) = tanh(z); a wrong one refuted.
-    assert logcosh(z).diff(z).equals(sp.tanh(z))
-    step = verify_claim(sp.Eq(sp.Derivative(logcosh(z), z), sp.tanh(z), evaluate=False))
-    assert step.verdict is Verdict.PROVED
+    # A derivation, verified step by step from the definition: d/dz logcosh(z) = tanh(z).
+    from derive.step import Derivation, chain
+    from reports.document import chain_display
+
+    steps = chain(sp.Derivative(logcosh(z), z),
+                  (sp.Derivative(sp.log(sp.cosh(z)), z), "the definition of logcosh"),
+                  (sp.sinh(z) / sp.cosh(z), "chain rule"),
+                  (sp.tanh(z), "tanh = sinh/cosh"))
+    derivation = Derivation("logcosh-derivative", "The derivative of logcosh",
+                            sp.Eq(sp.Derivative(logcosh(z), z), sp.tanh(z)), steps)
+    results = derivation.verify()
+    assert [r.verdict for r in results] == [Verdict.PROVED] * 3
     assert verify_claim(sp.Eq(sp.Derivative(logcosh(z), z), sp.sech(z) ** 2, evaluate=False)).verdict is Verdict.REFUTED
+    # ... and in a report: the chain as the lecture notes print it.
+    shown = chain_display(derivation, [0, 1, 2], results)
+    assert r"\operatorname{logcosh}\left(z\right)" in shown
 
     # An answer, read and checked: the target's key is logcosh′, written with the function itself.
     target = Target("logcosh-derivative", "d/dz logcosh(z)", logcosh(z).diff(z), "test",
