@@ -14,7 +14,7 @@ from .targets import Target
 __all__ = ["read", "specs", "ParseError", "Parsed", "INDEX_I", "INDEX_J"]
 
 
-#: Spellings every target that binds the prediction p gives it: ŷ, \\hat{y}, y_hat.
+#: Spellings every target that binds the prediction p gives it: ŷ, \hat{y}, y_hat (all read as yhat).
 _PREDICTION_ALIASES = ("yhat",)
 
 
