@@ -142,3 +142,22 @@ def test_bars_of_a_non_square_matrix_are_refused():
     with pytest.raises(ParseError) as info:
         parse_answer("|W_1|", SOFTMAX)
     assert info.value.kind == "unsupported" and "ambiguous" in info.value.message
+
+
+_PIECES = ["\\over", "\\sum_j", "\\sum_{j=1}^{K}", "\\sum", "sum_j", "'", "′", "″", "|", "||", "\\|", "\\hat{y}", "\\hat",
+           "{", "}", "(", ")", "σ", "\\sigma", "tanh", "max", "relu", "sech", "\\operatorname{sech}", "^2", "^", "_", "x",
+           "s_j", "s_i", "y_j", "\\delta_{ij}", "2", "πΣ", "Σ", "\\theta", "-", "+", "*", "/", ",", "\\left|", "\\right|",
+           "\\max", "logsumexp", "abs", " ", "\\prime", "p", "z", "W_1", "ŷ", "y_hat", "η"]
+
+
+def test_the_new_notation_fails_only_with_parse_errors():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(800):
+        text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 9)))
+        for specs in (BINARY, SOFTMAX):
+            try:
+                parse_answer(text, specs)
+            except ParseError:
+                pass
