@@ -86,6 +86,8 @@ class LecturePrinter(LatexPrinter):
         # SymPy asks the object first (``expr._latex``).  The operators in derive.ops carry
         # their own, but the report's notation is decided here: a rule of this printer for
         # the object's class (or a base class) wins, unless a more specific class prints itself.
+        # The vocabulary's functions (σ, softplus, ReLU, ...) have no rule here: they print from
+        # their one declaration in derive.vocabulary.
         for cls in type(expr).__mro__:
             method = LecturePrinter.__dict__.get("_print_" + cls.__name__)
             if method is not None:
