@@ -221,5 +221,8 @@ def _print_target(target) -> None:
             print("Bindings (an answer may use either side): " + "; ".join(str(b) for b in visible))
     if target.assumptions:
         print("Assumptions: " + "; ".join(a.describe() for a in target.assumptions if not set(a.symbols) & set(target.hidden)))
+    aliases = getattr(target, "aliases", ())
+    if aliases:
+        print("Also written: " + "; ".join(f"{spelling} for {name}" for spelling, name in aliases))
     for note in target.notes:
         print(f"Note: {note}")

@@ -24,3 +24,10 @@ def test_options_are_still_options(capsys):
     with pytest.raises(SystemExit) as info:
         main(["check", "sigmoid-derivative", "--bogus"])
     assert info.value.code == 2
+
+
+def test_a_problem_lists_its_aliases(capsys):
+    assert main(["problem", "sgd-update"]) == 0
+    assert "eta for epsilon" in capsys.readouterr().out
+    assert main(["problem", "bce-loss"]) == 0
+    assert "Also written" not in capsys.readouterr().out
