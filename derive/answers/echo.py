@@ -152,6 +152,9 @@ class PlainEcho(StrPrinter):
         return "e"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        v = _norm_of(expr)
+        if v is not None:  # ‖v‖ reads better as norm(v) than as sqrt(v.T @ v)
+            return "norm(%s)" % self._print(v) if expr.exp > 0 else "1/norm(%s)" % self._print(v)
         return super()._print_Pow(expr, rational).replace("**", "^")
 
     def _print_MatMul(self, expr: sp.Basic) -> str:
@@ -285,6 +288,13 @@ class LatexEcho(LatexPrinter):
     def _print_OneMatrix(self, expr: sp.Basic) -> str:
         return "1"
 
+    def _print_Pow(self, expr: sp.Pow, **kwargs) -> str:
+        v = _norm_of(expr)
+        if v is None:
+            return super()._print_Pow(expr, **kwargs)
+        body = r"\left\|%s\right\|" % self._print(v)
+        return body if expr.exp > 0 else r"\frac{1}{%s}" % body
+
     def _print_Dot(self, expr: sp.Basic, exp: str | None = None) -> str:
         a, b = expr.args
         body = r"%s %s" % (self.parenthesize(a.T, PRECEDENCE["Mul"], strict=True),
@@ -321,6 +331,14 @@ class LatexEcho(LatexPrinter):
             return "%s_{%s}" % (self.parenthesize(parent, PRECEDENCE["Atom"], strict=True),
                                 "".join(self._print(i) for i in indices))
         return super()._print_MatrixElement(expr)
+
+
+def _norm_of(expr: sp.Pow) -> sp.Basic | None:
+    """v for the Euclidean norm ‖v‖ = (vᵀv)^{1/2} (or its reciprocal), else None."""
+    base, exp = expr.args
+    if isinstance(base, Dot) and base.args[0] == base.args[1] and exp in (sp.S.Half, -sp.S.Half):
+        return base.args[0]
+    return None
 
 
 def _raised(body: str, exp: str | None) -> str:
