@@ -34,7 +34,8 @@ def specs(target: Target) -> tuple[SymbolSpec, ...]:
     """The parser's view of a target's symbols (hidden symbols such as P = Σ⁻¹ are not offered),
     with the target's aliases, and ŷ for the prediction p wherever the target binds p."""
     bound = tuple(sorted(str(s) for s in target.bound))
-    return _specs(target.name, target.symbols, tuple(getattr(target, "aliases", ())), bound)
+    aliases = tuple(tuple(pair) for pair in getattr(target, "aliases", ()))  # lists, if read from a file
+    return _specs(target.name, target.symbols, aliases, bound)
 
 
 def read(text: str, target: Target) -> Parsed:
