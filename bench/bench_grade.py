@@ -29,7 +29,7 @@ from pathlib import Path
 
 from sympy.core.cache import clear_cache as clear_sympy_cache
 
-from derive.homework.equivalence import _CHECKERS
+from derive.homework.equivalence import forget_checkers
 from derive.homework.grade import grade, read_submissions
 from derive.homework.reading import read
 from derive.homework.targets import get_target, target_names
@@ -40,12 +40,7 @@ def forget_everything() -> None:
     """Empty every cache an earlier, identical answer could have filled (keys stay computed)."""
     clear_cache()
     clear_sympy_cache()
-    for c in _CHECKERS.values():
-        c._normal_cache.clear()
-        c._symbolic_cache.clear()
-        for expr in [e for e in c._reference_cache if e is not c.target.key]:
-            if not any(m.expr is expr for m in c.target.mistakes):
-                del c._reference_cache[expr]
+    forget_checkers(keep_points=True)
 
 TARGET_RATE = 100.0
 LIMIT_SECONDS = 5.0

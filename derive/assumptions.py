@@ -1,9 +1,13 @@
 """Assumptions: what a step may take for granted, and how to sample points that respect it.
 
-An assumption does three jobs for the verifier:
+An assumption does four jobs:
 
 * ``describe()`` says it in words, for the terminal and the reports;
-* ``sample(rng, entries)`` draws values for its scalar entries at one random point;
+* ``sample(rng, entries)`` draws values for its scalar entries at one random point (floats,
+  for the verifier's numeric search);
+* ``exact(entries, source)`` gives its entries exact rational values, asking ``source`` (an
+  ``ExactSource``: special values, secret random rationals, a variant's small numbers) for the
+  kind of number it needs, so every exact point respects it (a ``Nonzero`` θ is never 0);
 * ``cases(entries)`` splits a proof into cases where the domain is finite (y ∈ {0, 1}).
 
 Matrix symbols with symbolic dimensions are made explicit before either: ``instantiate``
@@ -23,10 +27,12 @@ import sympy as sp
 from sympy.core.relational import Relational
 from sympy.matrices.expressions.matexpr import MatrixSymbol
 
+from .exact_source import ExactSource
+
 __all__ = [
     "Assumption", "Real", "Positive", "Interval", "Probability", "Binary", "OneHot",
     "Simplex", "SymmetricPositiveDefinite", "Nonzero", "dimension", "DIMENSION_SIZES",
-    "instantiate", "size_choices", "Instance",
+    "instantiate", "size_choices", "Instance", "ExactSource",
 ]
 
 #: The sizes at which a claim with that dimension symbol is checked explicitly.
@@ -56,6 +62,15 @@ def _entries_of(sym: sp.Basic, entries: Entries) -> list[sp.Symbol]:
 
 def _mpf(x: float) -> mpmath.mpf:
     return mpmath.mpf(x)
+
+
+def _scalars_of(a: "Assumption", entries: Entries) -> list[sp.Symbol]:
+    """Every scalar entry of the assumption's symbols, in order, each once."""
+    out: list[sp.Symbol] = []
+    for s in a.symbols:
+        value = entries.get(s, s)
+        out += list(value) if getattr(value, "is_Matrix", False) else [value]
+    return list(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,13 @@ class Assumption:
     def cases(self, entries: Entries, sizes: Mapping) -> list[dict[sp.Symbol, sp.Expr]]:
         return [{}]
 
+    def exact(self, entries: Entries, source: ExactSource) -> dict[sp.Symbol, sp.Rational]:
+        """Exact values for every scalar entry (``entries``: each symbol's explicit form)."""
+        return {e: self.exact_value(source, i) for i, e in enumerate(_scalars_of(self, entries))}
+
+    def exact_value(self, source: ExactSource, i: int) -> sp.Rational:
+        return source.real(i)
+
 
 class Real(Assumption):
     """Real scalars or real vectors (the default for any symbol no assumption names)."""
@@ -126,6 +148,9 @@ class Positive(Assumption):
     def draw(self, rng: random.Random) -> mpmath.mpf:
         return _mpf(rng.uniform(0.05, 3.0))
 
+    def exact_value(self, source: ExactSource, i: int) -> sp.Rational:
+        return source.positive(i)
+
 
 class Interval(Assumption):
     """Real scalars in an open interval (low, high)."""
@@ -144,6 +169,10 @@ class Interval(Assumption):
         span = self.high - self.low
         return _mpf(self.low + span * rng.uniform(0.02, 0.98))
 
+    def exact_value(self, source: ExactSource, i: int) -> sp.Rational:
+        low, high = sp.Rational(self.low), sp.Rational(self.high)
+        return low + (high - low) * source.fraction(i)
+
 
 def Probability(*symbols: sp.Basic) -> Interval:
     """Probabilities strictly inside (0, 1)."""
@@ -158,6 +187,9 @@ class Binary(Assumption):
 
     def draw(self, rng: random.Random) -> mpmath.mpf:
         return _mpf(rng.choice((0, 1)))
+
+    def exact_value(self, source: ExactSource, i: int) -> sp.Rational:
+        return source.binary(i)
 
     def cases(self, entries: Entries, sizes: Mapping) -> list[dict]:
         scalars = [e for s in self.at(sizes) for e in _entries_of(s, entries)]
@@ -180,6 +212,13 @@ class OneHot(Assumption):
             out.update({e: _mpf(int(i == hot)) for i, e in enumerate(col)})
         return out
 
+    def exact(self, entries: Entries, source: ExactSource) -> dict[sp.Symbol, sp.Rational]:
+        out = {}
+        for col in self._columns(entries, {}):
+            hot = source.onehot(len(col))
+            out.update({e: sp.Integer(int(i == hot)) for i, e in enumerate(col)})
+        return out
+
     def cases(self, entries, sizes):
         cols = self._columns(entries, sizes)
         per_column = [[{e: int(i == hot) for i, e in enumerate(col)} for hot in range(len(col))] for col in cols]
@@ -196,6 +235,12 @@ class Simplex(Assumption):
         scalars = [e for s in self.at(sizes) for e in _entries_of(s, entries)]
         raw = [_mpf(rng.expovariate(1.0) + 1e-3) for _ in scalars]
         total = sum(raw)  # in mpmath: a float total would leave the sum 1e-17 away from 1
+        return {e: r / total for e, r in zip(scalars, raw)}
+
+    def exact(self, entries: Entries, source: ExactSource) -> dict[sp.Symbol, sp.Rational]:
+        scalars = _scalars_of(self, entries)
+        raw = [source.positive(i) for i in range(len(scalars))]
+        total = sum(raw)
         return {e: r / total for e, r in zip(scalars, raw)}
 
 
@@ -230,6 +275,16 @@ class SymmetricPositiveDefinite(Assumption):
                     out[m[i, j]] = spd[i, j]
         return out
 
+    def exact(self, entries: Entries, source: ExactSource) -> dict[sp.Symbol, sp.Rational]:
+        out = {}
+        for s in self.symbols:
+            m = entries.get(s)
+            if m is None or not getattr(m, "is_Matrix", False):
+                continue
+            rows = source.spd(m.rows)
+            out.update({m[i, j]: sp.Rational(rows[i][j]) for i in range(m.rows) for j in range(m.cols)})
+        return out
+
 
 class Nonzero(Assumption):
     """Vectors (or scalars) that are not zero: θ ≠ 0 means some entry θ_i ≠ 0.
@@ -243,6 +298,9 @@ class Nonzero(Assumption):
 
     def draw(self, rng: random.Random) -> mpmath.mpf:
         return _mpf(rng.uniform(-2.0, 2.0))
+
+    def exact_value(self, source: ExactSource, i: int) -> sp.Rational:
+        return source.nonzero(i)
 
     def cases(self, entries: Entries, sizes: Mapping) -> list[dict]:
         per_symbol = [[{e: sp.Symbol(e.name, real=True, nonzero=True)} for e in _entries_of(s, entries)]

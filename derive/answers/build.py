@@ -69,6 +69,14 @@ class Builder(Calls):
         self.latex = latex
         self.index: set[sp.Symbol] = set()
         self.summed: set[sp.Symbol] = set()
+        # What the answer divides by or takes the log of, as written:
+        # SymPy turns 0/(σ(z) − σ(z)) into 0 and u − u into 0 as they are built, so the
+        # checker needs these to see a 0/0 or ∞ − ∞ form that the expression no longer shows.
+        self.guards: list[Value] = []
+
+    def guard(self, v: Value) -> None:
+        if getattr(v, "free_symbols", None) and v not in self.guards:
+            self.guards.append(v)
 
     # --- dispatch ------------------------------------------------------------------------------
 
@@ -138,14 +146,14 @@ class Builder(Calls):
             return False
         return op == "HADAMARD" or not (self.latex and sa[1] == sb[0])
 
-    @staticmethod
-    def _scalar_product(factors: list[tuple[str, sp.Expr, int | None]]) -> sp.Expr:
+    def _scalar_product(self, factors: list[tuple[str, sp.Expr, int | None]]) -> sp.Expr:
         """A product of scalars in one Mul (pairwise Muls made long products quadratic)."""
         out = []
         for op, v, pos in factors:
             if op == "SLASH":
                 if _is_zero(v):
                     raise ParseError("division by zero", kind="unsupported", position=pos)
+                self.guard(v)
                 v = sp.Pow(v, -1)
             out.append(v)
         return sp.Mul(*out)
@@ -265,6 +273,7 @@ class Builder(Calls):
     def divide(self, a: Value, b: Value, pos: int | None) -> Value:
         """a / b: scaling when b is a scalar, elementwise when b is an array."""
         sa, sb = shape_of(a), shape_of(b)
+        self.guard(b)
         if sb is None:
             if _is_zero(b):
                 raise ParseError("division by zero", kind="unsupported", position=pos)
@@ -287,6 +296,8 @@ class Builder(Calls):
         if shape is None and base == sp.E:
             return sp.exp(exponent)  # exp(n) is cheap to keep exact, so it needs no bound
         _check_power(base, exponent, pos)
+        if exponent.is_negative:  # a division (x^0 is 1, even at 0, as in NumPy)
+            self.guard(base)
         if shape is None:
             result = sp.Pow(base, exponent)
             if result.has(sp.zoo, sp.nan, sp.oo, -sp.oo):

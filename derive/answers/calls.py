@@ -70,6 +70,8 @@ class Calls:
     def apply(self, func: str, args: list[Value], pos: int | None, spelled: str) -> Value:
         """func(*args) for a function of the answer language (``f'`` is the derivative of f)."""
         base, primes = func.rstrip("'"), len(func) - len(func.rstrip("'"))
+        if base == "log" or (base == "inv" and args and shape_of(args[0]) is None):
+            self.guard(args[0])  # the checker looks for a log of 0 or a 1/0 hidden by simplification
         decl = by_name(base)
         if decl is not None:
             result = self._declared(decl, primes, args, pos, spelled)

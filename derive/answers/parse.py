@@ -33,7 +33,8 @@ class Parsed:
 
     ``expr`` is a SymPy scalar or matrix expression (in index notation, the scalar entry (i, j)
     in terms of the symbols in ``index``); ``notation`` is "plain", "latex" or "index";
-    ``plain`` and ``latex`` echo the reading back in the answer language.
+    ``plain`` and ``latex`` echo the reading back in the answer language; ``guards`` are what
+    the answer divides by or takes the log of, as written (before SymPy simplified).
     """
 
     expr: sp.Basic
@@ -41,6 +42,7 @@ class Parsed:
     plain: str
     latex: str
     index: tuple[sp.Symbol, ...] | None = None
+    guards: tuple[sp.Basic, ...] = ()
 
     @property
     def shape(self) -> tuple | None:
@@ -141,4 +143,4 @@ def _parse(text: str, symbols: tuple[SymbolSpec, ...], functions: frozenset[str]
     except RecursionError:
         raise ParseError("the expression is nested too deeply", kind="too-big") from None
     notation = "index" if index else "latex" if latex else "plain"
-    return Parsed(expr=expr, notation=notation, plain=plain, latex=tex, index=index)
+    return Parsed(expr=expr, notation=notation, plain=plain, latex=tex, index=index, guards=tuple(builder.guards))

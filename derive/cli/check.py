@@ -22,6 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("target", help="a target name, or TARGET@SEED for a numeric variant")
     p.add_argument("answer", help="the answer, quoted (plain: '(p-y)*x'; LaTeX: '\\frac{1}{2}')")
     p.add_argument("--seed", type=int, help="check against the numeric variant TARGET@SEED")
+    p.add_argument("--points-seed", type=int, metavar="N", help="draw the check points from N, the "
+                   "points_seed a verdict records, to reproduce it (default: a fresh secret seed)")
     p.add_argument("--json", action="store_true",
                    help="print {target, answer, verdict, score, feedback, interpreted_as, counterexample, seconds}")
     p.set_defaults(handler=run_check)
@@ -84,6 +86,12 @@ def run_check(args: argparse.Namespace) -> int:
         if args.seed < 0:
             raise UsageError(f"--seed must be a non-negative integer, got {args.seed}")
         target = f"{target}@{args.seed}"
+    if args.points_seed is not None:
+        from ..homework.seed import use_seed
+        try:
+            use_seed(args.points_seed)
+        except ValueError as exc:
+            raise UsageError(f"--points-seed: {exc}") from None
     result = check(target, args.answer)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -100,7 +108,8 @@ def _print_result(r) -> None:
     print(r.feedback)
     if r.counterexample:
         print("counterexample: " + ", ".join(f"{k} = {v}" for k, v in r.counterexample.items()))
-    print(f"({r.seconds:.3f} s)")
+    seed = f", points seed {r.seed}" if getattr(r, "seed", None) is not None else ""
+    print(f"({r.seconds:.3f} s{seed})")
 
 
 # --- grade -------------------------------------------------------------------------------------

@@ -8,9 +8,16 @@ One idea per module:
 
 * ``targets``     the 17 targets: key (a derivation's constant), symbols, bindings, assumptions, mistakes
 * ``evaluate``    a compiled evaluator for scalar and matrix expressions (mpmath, exact, symbolic)
+* ``layout``      a target made explicit at concrete sizes; a point's values with the bindings computed
+* ``sources``     special values and secret random rationals (asked for by the assumptions)
+* ``seed``        the run's secret points seed (recorded in every verdict, reproducible)
+* ``sizes``       the sizes answers are checked at: main, second and larger secret ones
 * ``points``      points that respect a target's assumptions and bindings (random, special, exact)
+* ``compiled``    an answer ready to evaluate (index notation included)
+* ``proofs``      symbolic proof at the main sizes; ``exactness`` deciding that a constant is 0
 * ``equivalence`` numeric search at 50 digits, symbolic proof, exact evaluation → equal or not
 * ``mistakes``    naming a wrong answer's mistake (known ones, transpose, sign, factor, shape)
+* ``results``     the verdict and result types (a leaf: nothing of the engine imported)
 * ``verdict``     correct / incorrect / invalid / undecided, with feedback, score and a time limit
 * ``problems``    numeric variants (TARGET@SEED) and numeric answers
 * ``steps``       check-steps: the first line of a derivation that does not follow

@@ -88,7 +88,7 @@ def _agree(chk: Checker, answer: dict[int, Any], reference: list[Any]) -> bool:
             return all(_close(a, r) for _, a, r in pairs)
         # Up to a term free of the modulo symbols: the difference must repeat within each twin pair.
         delta = {k: [u - v for u, v in zip(_entries(a), _entries(r))] for k, a, r in pairs}
-        twins = [(k, chk._twin_of(k)) for k in delta]
+        twins = [(k, chk.twin_of(k)) for k in delta]
         twins = [(k, t) for k, t in twins if t is not None and t in delta]
         if not twins:
             return all(_close(a, r) for _, a, r in pairs)
@@ -179,7 +179,7 @@ def diagnose(chk: Checker, outcome: Outcome) -> Diagnosis | None:
         if abs(c + 1) < MATCH_TOL:
             return Diagnosis("negative", "Your answer is the negative of the right one: check the signs.",
                              NEGATIVE_CREDIT)
-        if c == 0:
+        if c == 0 or abs(c - 1) < MATCH_TOL:  # equal where compared: the difference lies elsewhere
             return None
         return Diagnosis("factor", f"Your answer is {_nice(c)} times the right one: a constant factor is "
                                    "missing or extra.", FACTOR_CREDIT)

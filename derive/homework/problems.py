@@ -9,9 +9,11 @@ The variant is called ``lda-theta@7``; ``derive check lda-theta@7 ANSWER`` accep
   read by a tiny number reader (never by eval);
 * or any expression of the answer language, which is evaluated at the variant's inputs.
 
-An answer is correct when  max_i |answer_i − key_i| ≤ rtol · max_i |key_i|  (rtol = 10⁻³ by
-default: four significant figures suffice).  Known mistakes are evaluated at the same inputs,
-so a wrong number still gets feedback that names the mistake.
+An answer is correct when every entry agrees:  |answer_i − key_i| ≤ rtol · |key_i| + floor,
+with rtol = 10⁻³ (four significant figures suffice) and floor = 10⁻⁶ · max_j |key_j|, so an
+entry of the key that is 0 or tiny must be answered as 0 or tiny, whatever the largest entry.
+An entry of the wrong sign gets its own message.  Known mistakes are evaluated at the same
+inputs, so a wrong number still gets feedback that names the mistake.
 """
 
 from __future__ import annotations
@@ -25,9 +27,13 @@ from typing import Any
 import mpmath
 import sympy as sp
 
+from ..assumptions import ExactSource
 from .evaluate import EXACT, Env, Mat, TooBig, Undefined, Unsupported, compile_expr
-from .points import Layout, _env_from, _exact_values, format_value, layout
+from .layout import Layout, env_from, exact_values, layout
+from .mistakes import describe_shape, sentence
+from .points import format_value
 from .reading import ParseError, read
+from .results import CheckResult, CheckVerdict as Verdict
 from .targets import Target, TargetUnavailable, get_target
 
 __all__ = ["Variant", "make_variant", "check_variant", "parse_numbers", "VARIANT_SIZES", "RTOL", "split_name"]
@@ -35,6 +41,7 @@ __all__ = ["Variant", "make_variant", "check_variant", "parse_numbers", "VARIANT
 #: Small sizes, so a variant can be worked by hand.
 VARIANT_SIZES = {"d": 2, "K": 3, "m": 2}
 RTOL = 1e-3
+FLOOR = 1e-6   # the absolute floor of each entry's tolerance, as a fraction of the key's largest entry
 MAX_NUMBERS_CHARS = 2000
 
 
@@ -81,33 +88,43 @@ class Variant:
         return out
 
 
-def _pick(rng: random.Random):
-    halves = [sp.Rational(k, 2) for k in range(-4, 5) if k]
-    unused: list[sp.Rational] = []
+class VariantSource(ExactSource):
+    """Small exact inputs a student can work by hand: distinct halves for real entries, SPD
+    matrices that are diagonally dominant with small integers, priors such as ¼ and ¾."""
 
-    def real() -> sp.Rational:
+    _FRACTIONS = [sp.Rational(1, 4), sp.Rational(1, 5), sp.Rational(2, 5), sp.Rational(1, 2), sp.Rational(3, 5),
+                  sp.Rational(3, 4)]
+    _POSITIVE = [sp.Rational(1, 10), sp.Rational(1, 4), sp.Rational(1, 2), sp.S.One, sp.Integer(2)]
+    consume_all = True
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.halves = [sp.Rational(k, 2) for k in range(-4, 5) if k]
+        self.unused: list[sp.Rational] = []
+
+    def real(self, i: int) -> sp.Rational:
         # Distinct values as long as they last: equal logits make a softmax problem degenerate.
-        if not unused:
-            unused.extend(rng.sample(halves, len(halves)))
-        return unused.pop()
+        if not self.unused:
+            self.unused.extend(self.rng.sample(self.halves, len(self.halves)))
+        return self.unused.pop()
 
-    def pick(kind: str, i: int, n: int):
-        if kind == "spd":
-            # Diagonally dominant with a positive diagonal: symmetric positive-definite.
-            off = {(a, b): sp.Integer(rng.choice((-1, 0, 1))) for a in range(n) for b in range(a + 1, n)}
-            return [[sp.Integer(rng.choice((n + 1, n + 2))) if a == b else off[(min(a, b), max(a, b))]
-                     for b in range(n)] for a in range(n)]
-        if kind == "onehot":
-            return rng.randrange(n)
-        if kind == "binary":
-            return sp.Integer(rng.randint(0, 1))
-        if kind == "fraction":
-            return rng.choice([sp.Rational(1, 4), sp.Rational(1, 5), sp.Rational(2, 5), sp.Rational(1, 2),
-                               sp.Rational(3, 5), sp.Rational(3, 4)])
-        if kind == "positive":
-            return rng.choice([sp.Rational(1, 10), sp.Rational(1, 4), sp.Rational(1, 2), sp.S.One, sp.Integer(2)])
-        return real()
-    return pick
+    def positive(self, i: int) -> sp.Rational:
+        return self.rng.choice(self._POSITIVE)
+
+    def fraction(self, i: int) -> sp.Rational:
+        return self.rng.choice(self._FRACTIONS)
+
+    def binary(self, i: int) -> sp.Integer:
+        return sp.Integer(self.rng.randint(0, 1))
+
+    def onehot(self, n: int) -> int:
+        return self.rng.randrange(n)
+
+    def spd(self, n: int) -> list[list[sp.Integer]]:
+        # Diagonally dominant with a positive diagonal: symmetric positive-definite.
+        off = {(a, b): sp.Integer(self.rng.choice((-1, 0, 1))) for a in range(n) for b in range(a + 1, n)}
+        return [[sp.Integer(self.rng.choice((n + 1, n + 2))) if a == b else off[(min(a, b), max(a, b))]
+                 for b in range(n)] for a in range(n)]
 
 
 def make_variant(target_name: str, seed: int) -> Variant:
@@ -117,8 +134,8 @@ def make_variant(target_name: str, seed: int) -> Variant:
     target = get_target(target_name)
     lay = layout(target, VARIANT_SIZES)
     rng = random.Random(f"{target.name}@{seed}")
-    values = _exact_values(lay, _pick(rng))
-    env = _env_from(lay, values, EXACT)
+    values = exact_values(lay, VariantSource(rng))
+    env = env_from(lay, values, EXACT)
     given = {}
     for decl in target.symbols:
         if decl.obj in target.bound:
@@ -210,12 +227,26 @@ def _shaped_like(answer: Any, key: Any) -> Any | None:
     return None
 
 
+def _entries(v: Any) -> tuple:
+    return v.data if isinstance(v, Mat) else (v,)
+
+
 def _close(a: Any, b: Any, rtol: float) -> tuple[bool, float]:
-    ea = a.data if isinstance(a, Mat) else (a,)
-    eb = b.data if isinstance(b, Mat) else (b,)
-    scale = max(max(abs(v) for v in eb), mpmath.mpf(10) ** -12)
-    err = max(abs(u - v) for u, v in zip(ea, eb)) / scale
-    return err <= rtol, float(err)
+    """Entry by entry: |a_i − b_i| ≤ rtol·|b_i| + FLOOR·max|b|.  Also the worst error, relative
+    to each entry's own allowance (≤ 1 when close)."""
+    eb = _entries(b)
+    floor = FLOOR * max(max(abs(v) for v in eb), mpmath.mpf(10) ** -12)
+    errs = [abs(u - v) / (rtol * abs(v) + floor) for u, v in zip(_entries(a), eb)]
+    worst = max(errs)
+    return worst <= 1, float(worst * rtol)
+
+
+def _wrong_signs(a: Any, b: Any) -> list[int]:
+    """The entries (numbered from 1) where the answer and the key, neither negligible, differ in sign."""
+    eb = _entries(b)
+    floor = FLOOR * max(max(abs(v) for v in eb), mpmath.mpf(10) ** -12)
+    return [i + 1 for i, (u, v) in enumerate(zip(_entries(a), eb))
+            if abs(u) > floor and abs(v) > floor and (u > 0) != (v > 0)]
 
 
 def _count(v: Any) -> str:
@@ -226,9 +257,6 @@ def _count(v: Any) -> str:
 
 def check_variant(name: str, text: str, *, seconds: float = 5.0, rtol: float = RTOL):
     """The verdict on a numeric answer (or a formula) to the variant ``name`` = TARGET@SEED."""
-    from .verdict import CheckResult, Verdict  # verdict imports this module lazily, and so do we
-    from .mistakes import sentence, describe_shape
-
     def result(verdict, feedback, score=0.0, reading=None, method=""):
         return CheckResult(name, text, verdict, score, feedback, reading, None, 0.0, method)
 
@@ -264,8 +292,8 @@ def check_variant(name: str, text: str, *, seconds: float = 5.0, rtol: float = R
                           reading=reading, method="shape")
         ok, err = _close(shaped, key, rtol)
         if ok:
-            return result(Verdict.CORRECT, f"Correct (relative error {err:.1e}, tolerance {rtol:g}).", 1.0, reading,
-                          "numeric")
+            return result(Verdict.CORRECT, f"Correct (every entry within the tolerance {rtol:g} relative, "
+                          f"worst {err:.1e}).", 1.0, reading, "numeric")
         for mistake in target.mistakes:
             try:
                 wrong = _to_mpf(compile_expr(mistake.expr).run(variant.env, EXACT))
@@ -279,5 +307,10 @@ def check_variant(name: str, text: str, *, seconds: float = 5.0, rtol: float = R
         if _close(negative, key, rtol)[0]:
             return result(Verdict.INCORRECT, "Incorrect. Your answer is the negative of the right one: check the signs.",
                           0.5, reading, "negative")
-        return result(Verdict.INCORRECT, f"Incorrect: the relative error is {err:.2g}, beyond the tolerance {rtol:g}.",
-                      reading=reading, method="numeric")
+        signs = _wrong_signs(shaped, key)
+        if signs:
+            which = ", ".join(map(str, signs[:8])) + (", ..." if len(signs) > 8 else "")
+            return result(Verdict.INCORRECT, f"Incorrect: the sign is wrong in entr{'y' if len(signs) == 1 else 'ies'} "
+                          f"{which} (counted row by row).", reading=reading, method="sign")
+        return result(Verdict.INCORRECT, f"Incorrect: an entry's relative error is {err:.2g}, beyond the tolerance "
+                      f"{rtol:g}.", reading=reading, method="numeric")

@@ -9,17 +9,18 @@ when it is wrong, names the mistake:
   that names it and its partial credit;
 * **invalid** (score 0): not an answer to this target at all: a syntax error (position
   marked), an unknown symbol or function (the known ones listed), an unknown target, input
-  too long or too big;
+  too long or too big, or an answer undefined on a set of positive measure (a 0/0 or ∞ − ∞
+  form that SymPy would otherwise simplify away);
 * **undecided** (score 0, for a human to look at): numerically consistent but neither proved
   nor confirmed exactly, or out of time.
 
-Each answer has a wall-clock limit of 5 s; the work that can run long (symbolic proofs, exact
+Every verdict records the run's secret points seed (``seed``): ``use_seed`` (the CLI's
+``--points-seed``) reproduces it.  Each answer has a wall-clock limit of 5 s; the work that can run long (symbolic proofs, exact
 evaluation) runs under it, so a pathological answer ends as undecided, never as a hang.
 """
 
 from __future__ import annotations
 
-import enum
 import time
 from dataclasses import dataclass, replace
 from typing import Any
@@ -28,53 +29,28 @@ import sympy as sp
 
 from ..timelimit import TimeLimitExceeded, time_limit
 from .equivalence import Checker, Outcome, checker, index_symbols
+from .seed import run_seed
 from .evaluate import TooBig, Unsupported, shape_of
 from .mistakes import Diagnosis, describe_shape, diagnose, diagnose_shape
+from .problems import check_variant
 from .reading import ParseError, read
+from .results import CheckResult, CheckVerdict
 from .targets import Target, TargetUnavailable, UnknownTarget, get_target
 
-__all__ = ["Verdict", "CheckResult", "check", "check_expr", "TIME_LIMIT", "clear_cache"]
+__all__ = ["Verdict", "CheckVerdict", "CheckResult", "check", "check_expr", "TIME_LIMIT", "clear_cache"]
+
+#: The name this module always exported; the enum itself is ``results.CheckVerdict`` (the
+#: verifier's proved/refuted/undecided is ``derive.verify.Verdict``, a different thing).
+Verdict = CheckVerdict
 
 TIME_LIMIT = 5.0     # seconds of wall-clock time per answer
 _MARGIN = 0.4        # kept back from the comparison for naming the mistake and reporting
 _CACHE_SIZE = 20_000
 
 
-class Verdict(str, enum.Enum):
-    CORRECT = "correct"
-    INCORRECT = "incorrect"
-    INVALID = "invalid"
-    UNDECIDED = "undecided"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-@dataclass
-class CheckResult:
-    """One answer's verdict.  ``as_dict`` gives the fields of ``derive check --json``."""
-
-    target: str
-    answer: str
-    verdict: Verdict
-    score: float
-    feedback: str
-    interpreted_as: dict[str, str] | None = None
-    counterexample: dict[str, str] | None = None
-    seconds: float = 0.0
-    method: str = ""
-    mistake: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "target": self.target, "answer": self.answer, "verdict": self.verdict.value,
-            "score": self.score, "feedback": self.feedback, "interpreted_as": self.interpreted_as,
-            "counterexample": self.counterexample, "seconds": round(self.seconds, 4),
-        }
-
-
-_TEXT_CACHE: dict[tuple[str, str], CheckResult] = {}
-_EXPR_CACHE: dict[tuple[str, sp.Basic], CheckResult] = {}
+# Keyed by the points seed too: a verdict belongs to the points it was reached at.
+_TEXT_CACHE: dict[tuple[int, str, str], CheckResult] = {}
+_EXPR_CACHE: dict[tuple[int, str, sp.Basic], CheckResult] = {}
 
 
 def clear_cache() -> None:
@@ -98,8 +74,9 @@ def check(target_name: str, text: str, *, seconds: float = TIME_LIMIT, cache: bo
     start = time.perf_counter()
     if not isinstance(text, str):
         raise TypeError(f"an answer must be a string, got {type(text).__name__}")
-    if cache and (target_name, text) in _TEXT_CACHE:
-        return replace(_TEXT_CACHE[(target_name, text)], seconds=time.perf_counter() - start)
+    seed = run_seed()
+    if cache and (seed, target_name, text) in _TEXT_CACHE:
+        return replace(_TEXT_CACHE[(seed, target_name, text)], seconds=time.perf_counter() - start)
     try:
         with time_limit(seconds):
             result = _check(target_name, text, start, seconds, cache)
@@ -114,8 +91,9 @@ def check(target_name: str, text: str, *, seconds: float = TIME_LIMIT, cache: bo
                          f"Undecided: the checker failed on this answer ({type(exc).__name__}: {exc}). "
                          "Flagged for a human to look at.", method="checker error")
     result.seconds = time.perf_counter() - start
+    result.seed = seed
     if cache:
-        _remember(_TEXT_CACHE, (target_name, text), result)
+        _remember(_TEXT_CACHE, (seed, target_name, text), result)
     return result
 
 
@@ -125,7 +103,6 @@ def _result(target: str, text: str, verdict: Verdict, feedback: str, **kw: Any) 
 
 def _check(target_name: str, text: str, start: float, seconds: float, cache: bool) -> CheckResult:
     if "@" in target_name:
-        from .problems import check_variant
         return check_variant(target_name, text, seconds=seconds)
     try:
         target = get_target(target_name)
@@ -139,13 +116,14 @@ def _check(target_name: str, text: str, start: float, seconds: float, cache: boo
     except ParseError as exc:
         return _invalid(target, text, exc)
     reading = {"plain": parsed.plain, "latex": parsed.latex, "notation": parsed.notation}
-    if cache and (target.name, parsed.expr) in _EXPR_CACHE:
-        return replace(_EXPR_CACHE[(target.name, parsed.expr)], answer=text, interpreted_as=reading)
+    key = (run_seed(), target.name, parsed.expr, parsed.guards)
+    if cache and key in _EXPR_CACHE:
+        return replace(_EXPR_CACHE[key], answer=text, interpreted_as=reading)
     left = seconds - (time.perf_counter() - start) - _MARGIN
-    result = check_expr(target, parsed.expr, text=text, seconds=max(left, 0.1))
+    result = check_expr(target, parsed.expr, text=text, seconds=max(left, 0.1), guards=parsed.guards)
     result.interpreted_as = reading
     if cache and result.verdict is not Verdict.UNDECIDED:
-        _remember(_EXPR_CACHE, (target.name, parsed.expr), result)
+        _remember(_EXPR_CACHE, key, result)
     return result
 
 
@@ -157,8 +135,11 @@ def _invalid(target: Target, text: str, exc: ParseError) -> CheckResult:
 
 
 def check_expr(target: Target | str, expr: sp.Basic, *, text: str | None = None,
-               seconds: float = TIME_LIMIT - _MARGIN, reference: sp.Basic | None = None) -> CheckResult:
-    """The verdict on an answer already in SymPy form (the checker proper, without parsing)."""
+               seconds: float = TIME_LIMIT - _MARGIN, reference: sp.Basic | None = None,
+               guards: tuple[sp.Basic, ...] = ()) -> CheckResult:
+    """The verdict on an answer already in SymPy form (the checker proper, without parsing).
+
+    ``guards``: what the answer divides by or takes the log of, as written (``Parsed.guards``)."""
     target = get_target(target) if isinstance(target, str) else target
     text = sp.sstr(expr) if text is None else text
     chk = checker(target)
@@ -170,7 +151,7 @@ def check_expr(target: Target | str, expr: sp.Basic, *, text: str | None = None,
         d = diagnose_shape(chk, expr, shape)
         return _incorrect(target, text, d, None, "", f"shape {describe_shape(shape)}")
     try:
-        outcome = chk.compare(expr, reference, seconds=seconds)
+        outcome = chk.compare(expr, reference, seconds=seconds, guards=guards)
     except (Unsupported, TooBig) as exc:
         return _result(target.name, text, Verdict.UNDECIDED, f"Undecided: the checker cannot evaluate this "
                        f"answer ({exc}). Flagged for a human to look at.", method="cannot evaluate")
@@ -187,6 +168,10 @@ def _from_outcome(target: Target, text: str, chk: Checker, outcome: Outcome) -> 
                        f"Correct: your answer differs from the key by a term that is the same for every class k "
                        f"(it involves no {names}), which cancels in the softmax, so it is accepted. "
                        f"(Checked: {outcome.method}.)", score=1.0, method=outcome.method)
+    if outcome.status == "undefined":
+        where = ", ".join(f"{k} = {v}" for k, v in (outcome.counterexample or {}).items())
+        return _result(target.name, text, Verdict.INVALID, f"Invalid: {outcome.detail[0].upper()}{outcome.detail[1:]}. "
+                       f"For example at {where}.", counterexample=outcome.counterexample, method=outcome.method)
     if outcome.status == "different":
         d = diagnose(chk, outcome)
         return _incorrect(target, text, d, outcome.counterexample, outcome.detail, outcome.method)

@@ -10,7 +10,8 @@ import pytest
 
 from derive.cli import main
 
-CHECK_FIELDS = {"target", "answer", "verdict", "score", "feedback", "interpreted_as", "counterexample", "seconds"}
+CHECK_FIELDS = {"target", "answer", "verdict", "score", "feedback", "interpreted_as", "counterexample", "seconds",
+                "points_seed"}
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -108,3 +109,20 @@ def test_console_script_runs_check():
     proc = subprocess.run([sys.executable, "-m", "derive", "check", "sigmoid-derivative", "p(1-p)"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout.startswith("CORRECT")
+
+
+def test_points_seed_reproduces_a_recorded_verdict(capsys):
+    from derive.homework.seed import use_seed
+    try:
+        _, out, _ = run(capsys, "check", "bce-gradient", "(y - p) x", "--json")
+        first = json.loads(out)
+        assert isinstance(first["points_seed"], int)
+        _, out, _ = run(capsys, "check", "bce-gradient", "(y - p) x", "--json", "--points-seed", str(first["points_seed"]))
+        again = json.loads(out)
+        assert again["points_seed"] == first["points_seed"] and again["counterexample"] == first["counterexample"]
+        _, out, _ = run(capsys, "check", "bce-gradient", "(y - p) x", "--json", "--points-seed", "7")
+        assert json.loads(out)["counterexample"] != first["counterexample"]
+        code, _, err = run(capsys, "check", "bce-gradient", "(y - p) x", "--points-seed", "-3")
+        assert code != 0 and "points seed" in err and "Traceback" not in err
+    finally:
+        use_seed(None)

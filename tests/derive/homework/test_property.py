@@ -67,3 +67,23 @@ def test_a_perturbed_truth_is_never_correct(key, bump, sign):
     target = target_for(key)
     r = check_expr(target, key + sign * bump)
     assert r.verdict is not Verdict.CORRECT, (sp.sstr(key), sp.sstr(bump), r.feedback)
+
+
+# --- planted roots: ε·q(z) with q's roots among the points the checker used to use -------------------
+
+OLD_POINTS = sorted({sp.Rational(a, b) for a in range(-32, 33) for b in range(1, 17)}
+                    | {sp.S.Half, sp.Rational(-1, 3), sp.Integer(2)})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(OLD_POINTS), min_size=1, max_size=12),
+       st.integers(min_value=3, max_value=300), st.sampled_from([1, -1]),
+       st.sampled_from(["sigmoid-derivative", "bce-dz", "bce-loss"]))
+def test_a_perturbation_with_roots_at_the_old_points_is_never_correct(roots, exponent, sign, name):
+    """key + ε·Π(z − r), ε = ±10⁻ⁿ down to 10⁻³⁰⁰: zero at every old exact point it names and
+    invisible at 50 digits for small ε, yet never correct (the points are secret and large)."""
+    from derive.homework.targets import get_target
+    target = get_target(name)
+    q = sp.Mul(*[S.z - r for r in roots])
+    r = check_expr(target, target.key + sign * sp.Rational(1, 10 ** exponent) * q)
+    assert r.verdict is not Verdict.CORRECT, (roots, exponent, r.feedback)
