@@ -1,11 +1,13 @@
-"""Verify many derivations at once, spread over the machine's cores."""
+"""Verify many derivations at once: results from the proof cache first, the rest spread over
+the machine's cores, with a progress bar on a terminal and a clean stop on Ctrl-C."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from typing import Iterable
+import signal
+import sys
+from typing import Callable, Iterable
 
 from .registry import REGISTRY
 from .step import Derivation
@@ -22,30 +24,79 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _verify_step(task: tuple[str, int]) -> StepResult:
+def _ignore_interrupts() -> None:
+    # Ctrl-C at a terminal reaches the whole process group: the parent alone handles it (and
+    # terminates the workers), so no worker prints a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _verify_step(task: tuple[str, int]) -> tuple[tuple[str, int], StepResult]:
     name, index = task
     (result,) = REGISTRY[name].verify(only=[index])
-    return result
+    return task, result
+
+
+def _progress(total: int, done: int) -> Callable[[int], None]:
+    """A function advancing a tqdm bar on stderr when it is a terminal; silent otherwise."""
+    if not sys.stderr.isatty() or total == 0:
+        return lambda n: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, initial=done, desc="verify", unit="step", leave=False, file=sys.stderr)
+
+    def advance(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+    return advance
 
 
 def verify_many(derivations: Iterable[Derivation], jobs: int | None = None) -> list[list[StepResult]]:
-    """``[d.verify() for d in derivations]``, computed by ``jobs`` worker processes.
+    """``[d.verify() for d in derivations]``: cached steps are read here, the others computed by
+    ``jobs`` worker processes.
 
     Only registered derivations go to workers (they are found there by name); any other
-    derivation, and everything when ``jobs`` is 1, is verified in this process.
+    derivation, and everything when ``jobs`` is 1, is verified in this process.  A Ctrl-C
+    terminates the workers before KeyboardInterrupt reaches the caller.
     """
     derivations = list(derivations)
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
-    remote = [d for d in derivations if REGISTRY.get(d.name) is d]
+    results = {d.name: d.cached() for d in derivations}
+    missing = [(d, i) for d in derivations for i, r in enumerate(results[d.name]) if r is None]
+    total = sum(len(d.steps) for d in derivations)
+    advance = _progress(total, total - len(missing))
+    remote = [(d.name, i) for d, i in missing if REGISTRY.get(d.name) is d]
+    local = [(d, i) for d, i in missing if REGISTRY.get(d.name) is not d]
     if jobs == 1 or len(remote) < 2:
-        return [d.verify() for d in derivations]
-    # One task per step: a hundred small tasks keep every worker busy to the end, where one
-    # task per derivation would leave a worker idle while another finishes a long one.
-    tasks = [(d.name, i) for d in remote for i in range(len(d.steps))]
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        done = dict(zip(tasks, pool.map(_verify_step, tasks)))
-    return [[done[(d.name, i)] for i in range(len(d.steps))] if (d.name, 0) in done else d.verify()
-            for d in derivations]
+        local, remote = missing, []
+    for d, i in local:
+        (results[d.name][i],) = d.verify(only=[i])
+        advance(1)
+    if remote:
+        _in_workers(remote, jobs, results, advance)
+    return [results[d.name] for d in derivations]
+
+
+def _in_workers(tasks: list[tuple[str, int]], jobs: int, results: dict, advance: Callable[[int], None]) -> None:
+    """One task per step: many small tasks keep every worker busy to the end."""
+    # Ctrl-C is held back while the pool starts (a pool half built could not be terminated)
+    # and delivered at the unblock, where the handler below terminates the workers.
+    pool = None
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), initializer=_ignore_interrupts)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        for (name, index), result in pool.imap_unordered(_verify_step, tasks):
+            results[name][index] = result
+            advance(1)
+        pool.close()
+    except BaseException:
+        if pool is not None:
+            pool.terminate()  # Ctrl-C (or any failure): no worker is left running
+        raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        if pool is not None:
+            pool.join()

@@ -216,7 +216,14 @@ class Elementwise(MatrixExpr):
             return MatrixExpr.__new__(cls, func, m)
         if not isinstance(func, sp.FunctionClass):
             raise TypeError(f"Elementwise needs a SymPy function class such as sp.tanh, got {func!r}")
-        return MatrixExpr.__new__(cls, sp.Lambda(_DUMMY, func(_DUMMY)), m)
+        applied = func(_DUMMY)
+        if not isinstance(applied, func):
+            # Max(u), Min(u), ... with one argument are u itself: the "elementwise max" would
+            # silently be the identity.  Refuse it where the claim is built.
+            raise ValueError(f"Elementwise({func.__name__}, …) applies {func.__name__} to one argument, which "
+                             f"gives {applied}, not {func.__name__}: use a function of one argument (such as a "
+                             f"ReLU declared in derive.functions)")
+        return MatrixExpr.__new__(cls, sp.Lambda(_DUMMY, applied), m)
 
     @property
     def func_class(self) -> sp.FunctionClass:

@@ -16,7 +16,8 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from .assumptions import Assumption
-from .verify import StepResult, Verdict, verify_claim
+from . import cache
+from .verify import StepResult, Verdict, cached_result, verify_claim
 
 __all__ = ["Step", "Derivation", "chain", "compose", "at_sizes"]
 
@@ -150,22 +151,44 @@ class Derivation:
             problems.setdefault(len(self.steps) - 1, "no chain concludes " + "; ".join(sp.sstr(m) for m in missing))
         return problems
 
+    def step_seed(self, index: int, seed: int = 0) -> int:
+        """The seed of step ``index``: from its claim, not its position, so that inserting a
+        step changes no other step's seed (nor its key in the proof cache)."""
+        return seed + int(cache.digest(self.steps[index].claim)[:6], 16)
+
+    def _arguments(self, index: int, seed: int) -> tuple[tuple, dict]:
+        step = self.steps[index]
+        return ((step.claim, self.assumptions + step.assumptions),
+                {"methods": step.methods, "seed": self.step_seed(index, seed), "sizes": step.sizes})
+
+    def _finish(self, index: int, result: StepResult, problems: dict[int, str]) -> StepResult:
+        if index not in problems:
+            return result
+        return StepResult(Verdict.REFUTED, f"chain integrity: {problems[index]}", result.residual,
+                          result.counterexample, result.seconds, result.points,
+                          notes=[f"the claim itself: {result.verdict} ({result.method})"], scope=result.scope,
+                          cached=result.cached)
+
     def verify(self, seed: int = 0, only: Iterable[int] | None = None) -> list[StepResult]:
         """Verify every step (or the steps with the indices in ``only``), and mark steps that
         break the chain as refuted."""
         problems = self.chain_problems()
-        results = []
         indices = range(len(self.steps)) if only is None else sorted(set(only))
+        results = []
         for i in indices:
-            step = self.steps[i]
-            result = verify_claim(step.claim, self.assumptions + step.assumptions,
-                                  methods=step.methods, seed=seed + 1000 * i, sizes=step.sizes)
-            if i in problems:
-                result = StepResult(Verdict.REFUTED, f"chain integrity: {problems[i]}", result.residual,
-                                    result.counterexample, result.seconds, result.points,
-                                    notes=[f"the claim itself: {result.verdict} ({result.method})"])
-            results.append(result)
+            args, kwargs = self._arguments(i, seed)
+            results.append(self._finish(i, verify_claim(*args, **kwargs), problems))
         return results
+
+    def cached(self, seed: int = 0) -> list[StepResult | None]:
+        """Each step's result from the proof cache, or None where it must be computed."""
+        problems = self.chain_problems()
+        out = []
+        for i in range(len(self.steps)):
+            args, kwargs = self._arguments(i, seed)
+            found = cached_result(*args, **kwargs)
+            out.append(None if found is None else self._finish(i, found, problems))
+        return out
 
     @property
     def all_assumptions(self) -> tuple[Assumption, ...]:

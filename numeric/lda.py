@@ -29,6 +29,8 @@ from derive.symbols import P, mu0, mu1, pi0, pi1
 
 from . import stable
 from .base import NumericClassifier
+from .chunked import chunkwise, is_dask
+from .chunked_fit import lda_statistics
 from .codegen import lambdify_numpy
 
 __all__ = ["GaussianLDA"]
@@ -66,20 +68,25 @@ class GaussianLDA(NumericClassifier):
     def __init__(self, reg: float = 0.0) -> None:
         self.reg = reg
 
-    def fit(self, X: ArrayLike, y: ArrayLike) -> "GaussianLDA":
-        """Estimate π̂_k, μ̂_k, the pooled Σ̂ and the posterior parameters they imply."""
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> "GaussianLDA":
+        """Estimate π̂_k, μ̂_k, the pooled Σ̂ and the posterior parameters they imply.
+
+        With ``sample_weight`` w_i these are the weighted estimates π̂_k = Σ_{y_i=k} w_i / Σw,
+        μ̂_k = Σ_{y_i=k} w_i x_i / Σ_{y_i=k} w_i, Σ̂ = Σ_i w_i (x_i − μ̂_{y_i})(x_i − μ̂_{y_i})ᵀ / Σw
+        (integer weights act as repeated rows).  X may be a dask array chunked by rows: the
+        (unweighted) statistics then take one pass over its chunks."""
         if not (isinstance(self.reg, (int, float, np.number)) and np.isfinite(self.reg) and self.reg >= 0):
             raise ValueError(f"reg must be a finite number ≥ 0, got {self.reg!r}")
-        X, encoded = self._validate_training_data(X, y)
-        n, d = X.shape
-        K = len(self.classes_)
-        counts = np.bincount(encoded, minlength=K).astype(float)
-        means = np.zeros((K, d))
-        np.add.at(means, encoded, X)
-        means /= counts[:, None]
-        centred = X - means[encoded]
-        covariance = (centred.T @ centred) / n + self.reg * np.eye(d)
-        self.priors_ = counts / n
+        if is_dask(X):
+            if sample_weight is not None:
+                raise ValueError("GaussianLDA: sample_weight is not supported with dask input")
+            self.classes_, counts, means, covariance = lda_statistics(X, y)
+            self.n_features_in_ = means.shape[1]
+        else:
+            counts, means, covariance = self._statistics(X, y, sample_weight)
+        K, d = means.shape
+        covariance = covariance + self.reg * np.eye(d)
+        self.priors_ = counts / counts.sum()
         self.means_ = means
         self.covariance_ = covariance
         self.precision_ = self._precision(covariance)
@@ -93,6 +100,20 @@ class GaussianLDA(NumericClassifier):
             self.coef_ = np.ascontiguousarray(np.asarray(theta, dtype=float).T)
             self.intercept_ = np.asarray(theta0, dtype=float).ravel()
         return self
+
+    def _statistics(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None):
+        """(weighted n_k, μ̂_k as rows, the pooled Σ̂) of in-memory data."""
+        X, encoded, weights = self._validate_training_data(X, y, sample_weight)
+        n, d = X.shape
+        weights = np.ones(n) if weights is None else weights
+        counts = np.bincount(encoded, weights=weights, minlength=len(self.classes_)).astype(float)
+        if np.any(counts <= 0):
+            raise ValueError(f"GaussianLDA: class {self.classes_[np.argmin(counts)]!r} has zero total sample_weight")
+        means = np.zeros((len(counts), d))
+        np.add.at(means, encoded, X * weights[:, None])
+        means /= counts[:, None]
+        centred = X - means[encoded]
+        return counts, means, (centred.T @ (centred * weights[:, None])) / counts.sum()
 
     def _precision(self, covariance: NDArray[np.float64]) -> NDArray[np.float64]:
         d = len(covariance)
@@ -110,6 +131,7 @@ class GaussianLDA(NumericClassifier):
                 f"features, or pass reg > 0 (e.g. GaussianLDA(reg=1e-6)) to use Σ̂ + reg·I.")
         return (vectors / eigenvalues) @ vectors.T
 
+    @chunkwise
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
         """The logit θᵀx + θ₀ (two classes) or the logits a_k (K classes, shape (n, K))."""
         X = self._validate_X(X)
@@ -117,6 +139,7 @@ class GaussianLDA(NumericClassifier):
             return X @ self.coef_ + self.intercept_
         return X @ self.coef_.T + self.intercept_
 
+    @chunkwise
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """(σ(−z), σ(z)) for two classes; softmax(a) row by row for K classes."""
         scores = self.decision_function(X)

@@ -10,7 +10,13 @@ Backward (mlp-backprop):
     δ1 = (W2ᵀ δ2) ∘ (1 − h∘h),    ∂ℓ/∂W1 = δ1 xᵀ,   ∂ℓ/∂b1 = δ1,
 
 stacked over the n rows of X as matrix products.  The objective is
-J = (1/n) Σ ℓ_i + (l2/2)(‖W1‖² + ‖W2‖²); biases are not penalised.
+J = Σ w_i ℓ_i / Σ w_i + (l2/2)(‖W1‖² + ‖W2‖²) (w_i the sample weights, 1 by default); biases
+are not penalised.  Weights enter as w̃_i = w_i·n/Σw multiplying δ2 row by row.
+
+**Separation.**  With l2 = 0, once fitted, the output layer is a softmax regression on the
+hidden activations H: if H is (quasi-)completely separated (``numeric.separation``), J keeps
+falling as W2 grows along the separating direction, so no finite minimiser exists.  ``fit``
+then warns, and refits from there at the tiny penalty ``l2_used_``.
 """
 
 from __future__ import annotations
@@ -21,8 +27,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import stable
-from .base import NumericClassifier, ProgressCallback, run_solver
+from .base import NumericClassifier, ProgressCallback, one_hot, run_solver
+from .chunked import chunkwise
+from .design import scaled_weights
+from .fitting import SEPARATED_L2, warn_separation
 from .linear_loss import softmax_dloss, softmax_loss
+from .separation import find_separation
 
 __all__ = ["MLPClassifier", "MLPObjective", "forward", "backprop"]
 
@@ -35,9 +45,12 @@ def forward(X: Array, W1: Array, b1: Array, W2: Array, b2: Array) -> tuple[Array
     return H, H @ W2.T + b2
 
 
-def backprop(X: Array, Y: Array, H: Array, A: Array, W2: Array) -> tuple[Array, Array, Array, Array]:
-    """Σ over rows of (∂ℓ/∂W1, ∂ℓ/∂b1, ∂ℓ/∂W2, ∂ℓ/∂b2), from δ2 = s − y and δ1 = (W2ᵀδ2) ∘ (1 − h²)."""
+def backprop(X: Array, Y: Array, H: Array, A: Array, W2: Array,
+             weights: Array | None = None) -> tuple[Array, Array, Array, Array]:
+    """Σ over rows of w_i·(∂ℓ/∂W1, ∂ℓ/∂b1, ∂ℓ/∂W2, ∂ℓ/∂b2), from δ2 = s − y and δ1 = (W2ᵀδ2) ∘ (1 − h²)."""
     D2 = softmax_dloss(A, Y)                  # rows δ2ᵢᵀ
+    if weights is not None:
+        D2 *= weights[:, None]                # every later factor is linear in δ2
     D1 = (D2 @ W2) * (1.0 - H * H)            # rows δ1ᵢᵀ
     return D1.T @ X, D1.sum(axis=0), D2.T @ H, D2.sum(axis=0)
 
@@ -52,9 +65,11 @@ class MLPObjective:
     l2: float = 0.0
     #: SGD's ε₀ unless one is given: the network has no cheap Hessian to take 1/λ_max from.
     default_learning_rate: float = 0.5
+    sample_weight: Array | None = None
 
     def __post_init__(self) -> None:
         self.n, self.d = self.X.shape
+        self.weights = scaled_weights(self.sample_weight, self.n)
         self.K = self.Y.shape[1]
         m, d, K = self.hidden, self.d, self.K
         self._shapes = ((m, d), (m,), (K, m), (K,))
@@ -72,20 +87,26 @@ class MLPObjective:
         W1, b1, W2, b2 = self.unpack(theta)
         X = self.X if rows is None else self.X[rows]
         Y = self.Y if rows is None else self.Y[rows]
+        weights = None if self.weights is None else (self.weights if rows is None else self.weights[rows])
         n = len(X)
         H, A = forward(X, W1, b1, W2, b2)
-        gW1, gb1, gW2, gb2 = backprop(X, Y, H, A, W2)
+        gW1, gb1, gW2, gb2 = backprop(X, Y, H, A, W2, weights)
         grad = np.concatenate([(gW1 / n + self.l2 * W1).ravel(), gb1 / n,
                                (gW2 / n + self.l2 * W2).ravel(), gb2 / n])
         value = float("nan")
         if with_value:
-            value = float(softmax_loss(A, Y).sum()) / n + 0.5 * self.l2 * float(np.sum(W1 * W1) + np.sum(W2 * W2))
+            value = self._mean_loss(A, Y, weights) + 0.5 * self.l2 * float(np.sum(W1 * W1) + np.sum(W2 * W2))
         return value, grad
+
+    @staticmethod
+    def _mean_loss(A: Array, Y: Array, weights: Array | None) -> float:
+        loss = softmax_loss(A, Y)
+        return float((loss if weights is None else loss * weights).sum()) / len(A)
 
     def value(self, theta: Array) -> float:
         W1, b1, W2, b2 = self.unpack(theta)
         _, A = forward(self.X, W1, b1, W2, b2)
-        return float(softmax_loss(A, self.Y).sum()) / self.n + 0.5 * self.l2 * float(np.sum(W1 * W1) + np.sum(W2 * W2))
+        return self._mean_loss(A, self.Y, self.weights) + 0.5 * self.l2 * float(np.sum(W1 * W1) + np.sum(W2 * W2))
 
     def value_gradient(self, theta: Array) -> tuple[float, Array]:
         return self._evaluate(theta, None, True)
@@ -108,7 +129,8 @@ class MLPClassifier(NumericClassifier):
         max_iter defaults to 200 iterations (epochs for sgd); SGD's learning_rate to 0.5)
 
     Attributes: ``coefs_`` = [W1 (m, d), W2 (K, m)], ``intercepts_`` = [b1, b2], ``n_iter_``,
-    ``loss_``, ``converged_``.
+    ``loss_``, ``converged_`` (max|∇J| ≤ tol at the end), ``separable_`` ("complete", "quasi"
+    or "none": the hidden activations' separation, checked when l2 = 0), ``l2_used_``.
     """
 
     def __init__(self, hidden: int = 8, l2: float = 1e-4, solver: str = "lbfgs", seed: int = 0,
@@ -123,23 +145,36 @@ class MLPClassifier(NumericClassifier):
         self.learning_rate = learning_rate
         self.batch_size = batch_size
 
-    def fit(self, X: ArrayLike, y: ArrayLike, callback: ProgressCallback | None = None) -> "MLPClassifier":
-        """Minimise J from seeded random weights; ``callback(iteration, J)`` after each iteration."""
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            callback: ProgressCallback | None = None) -> "MLPClassifier":
+        """Minimise J from seeded random weights, each example's loss weighted by
+        ``sample_weight`` (default 1); ``callback(iteration, J)`` after each iteration."""
         if self.solver not in ("lbfgs", "sgd"):
             raise ValueError(f"MLPClassifier's solver must be 'lbfgs' or 'sgd', got {self.solver!r}")
         if not (isinstance(self.hidden, (int, np.integer)) and self.hidden >= 1):
             raise ValueError(f"hidden must be a positive integer, got {self.hidden!r}")
-        X, encoded = self._validate_training_data(X, y)
+        X, encoded, weights = self._validate_training_data(X, y, sample_weight)
         K = len(self.classes_)
-        Y = np.zeros((len(encoded), K))
-        Y[np.arange(len(encoded)), encoded] = 1.0
-        objective = MLPObjective(X, Y, int(self.hidden), float(self.l2))
+        Y = one_hot(encoded, K)
         rng = np.random.default_rng(self.seed)
         m, d = int(self.hidden), X.shape[1]
         W1 = rng.uniform(-1, 1, (m, d)) * np.sqrt(6.0 / (d + m))
         W2 = rng.uniform(-1, 1, (K, m)) * np.sqrt(6.0 / (m + K))
         theta0 = np.concatenate([W1.ravel(), np.zeros(m), W2.ravel(), np.zeros(K)])
+        objective = MLPObjective(X, Y, m, float(self.l2), sample_weight=weights)
         result, _ = run_solver(self, objective, theta0, callback, watch_separation=False)
+        self.separable_, self.l2_used_ = "none", float(self.l2)
+        if self.l2 == 0:
+            W1, b1, _, _ = objective.unpack(result.theta)
+            hidden = np.tanh(X @ W1.T + b1)
+            rows = np.arange(len(encoded)) if weights is None else np.flatnonzero(weights > 0)
+            separation = find_separation(hidden[rows], encoded[rows], K)
+            if separation.kind != "none":
+                warn_separation(self, separation, self.classes_, encoded[rows], SEPARATED_L2)
+                objective = MLPObjective(X, Y, m, SEPARATED_L2, sample_weight=weights)
+                result, _ = run_solver(self, objective, result.theta, callback, watch_separation=False)
+                result.converged = False
+                self.separable_, self.l2_used_ = separation.kind, SEPARATED_L2
         W1, b1, W2, b2 = (np.array(p) for p in objective.unpack(result.theta))
         self.coefs_ = [W1, W2]
         self.intercepts_ = [b1, b2]
@@ -148,6 +183,7 @@ class MLPClassifier(NumericClassifier):
         self.converged_ = bool(result.converged)
         return self
 
+    @chunkwise
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """softmax(W2 tanh(W1 x + b1) + b2) for each row of X."""
         X = self._validate_X(X)

@@ -14,14 +14,16 @@ which thread finished first.
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Callable, ContextManager, TypeVar
+from contextlib import contextmanager
+from typing import Callable, ContextManager, Iterator, TypeVar
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["n_threads_for", "row_ranges", "map_rows", "single_threaded_blas", "pool"]
+__all__ = ["n_threads_for", "row_ranges", "map_rows", "single_threaded_blas", "serial_rows", "pool"]
 
 T = TypeVar("T")
 
@@ -31,13 +33,31 @@ _MIN_ENTRIES_PER_THREAD = 1_000_000
 RANGES_PER_THREAD = 4
 
 
+#: Set inside ``serial_rows()``: a caller that already runs one task per core (dask) asks for one thread.
+_serial = threading.local()
+
+
+@contextmanager
+def serial_rows() -> Iterator[None]:
+    """A context in which every pass over rows runs on the calling thread only."""
+    previous = getattr(_serial, "on", False)
+    _serial.on = True
+    try:
+        yield
+    finally:
+        _serial.on = previous
+
+
 @lru_cache(maxsize=1)
 def _cores() -> int:
     return os.cpu_count() or 1
 
 
 def n_threads_for(n: int, d: int) -> int:
-    """Threads worth using for an n×d pass: one per core, each with enough rows to pay off."""
+    """Threads worth using for an n×d pass: one per core, each with enough rows to pay off
+    (one inside ``serial_rows()``)."""
+    if getattr(_serial, "on", False):
+        return 1
     return int(max(1, min(_cores(), (n * max(d, 1)) // _MIN_ENTRIES_PER_THREAD)))
 
 

@@ -2,8 +2,13 @@
 
     P(k | x) = softmax(Wx + b)_k,   minimise  J(W, b) = (1/n) Σ_i [logsumexp(a_i) − y_iᵀa_i] + (l2/2)‖W‖²_F,
 
-with a_i = W x_i + b and ∂ℓ/∂a = s − y (softmax-ce-gradient).  This is scikit-learn's
-multinomial LogisticRegression with C = 1/(n·l2).
+with a_i = W x_i + b and ∂ℓ/∂a = s − y (softmax-ce-gradient).
+
+**Matching scikit-learn's C.**  For K ≥ 3 classes this is scikit-learn's (multinomial)
+LogisticRegression with C = 1/(n·l2): both penalise every class's row of W.  For K = 2
+scikit-learn fits one vector β (the binary model), whereas here the centred rows are
+W_1 = −W_0 = β/2, so the penalty (l2/2)(‖β/2‖² + ‖β/2‖²) = (l2/4)‖β‖² is that of a binary
+fit at l2/2: the two agree at C = 2/(n·l2).  With sample weights, replace n by Σw.
 """
 
 from __future__ import annotations
@@ -12,13 +17,17 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import stable
-from .base import NumericClassifier, ProgressCallback, run_solver
+from .base import NumericClassifier, ProgressCallback, one_hot
+from .chunked import chunkwise, is_dask
+from .chunked_fit import fit_chunked
+from .fitting import fit_checking_separation
+from .inference import InferenceMixin, multinomial_inference, refusal_reason
 from .linear_loss import MultinomialObjective
 
 __all__ = ["SoftmaxRegression"]
 
 
-class SoftmaxRegression(NumericClassifier):
+class SoftmaxRegression(InferenceMixin, NumericClassifier):
     """Softmax regression: P(classes_[k] | x) = softmax(coef_ x + intercept_)_k.
 
     **Identifiability.**  Adding the same vector to every row of (coef_, intercept_) leaves
@@ -30,9 +39,17 @@ class SoftmaxRegression(NumericClassifier):
 
     Parameters and attributes are those of ``LogisticRegression``, except that ``coef_`` has
     shape (n_classes, n_features) and ``intercept_`` (n_classes,).  With l2 = 0 and data on
-    which some W puts every example's own class strictly ahead, no finite optimum exists:
-    ``fit`` stops there with a ``SeparableDataWarning``.
+    which some W puts some examples' own class strictly ahead and no example's behind
+    (complete or quasi-complete separation), no finite optimum exists: ``fit`` warns with a
+    ``SeparableDataWarning`` naming the separated classes and returns the fit at the tiny
+    penalty ``l2_used_``.  scikit-learn's C: see the module docstring (K = 2 is C = 2/(n·l2)).
+
+    Inference (l2 = 0, no separation) is about the contrasts θ_k − θ_0 of each class
+    k = 1..K−1 against ``classes_[0]``, as statsmodels' MNLogit reports them: ``params_`` and
+    ``bse_`` have shape (K − 1, n_features + 1), intercept last.
     """
+
+    _accept_sparse = ["csr", "csc"]
 
     def __init__(self, l2: float = 0.0, solver: str = "newton", tol: float = 1e-10,
                  max_iter: int | None = None, learning_rate: float | None = None,
@@ -45,40 +62,53 @@ class SoftmaxRegression(NumericClassifier):
         self.batch_size = batch_size
         self.seed = seed
 
-    def fit(self, X: ArrayLike, y: ArrayLike, callback: ProgressCallback | None = None) -> "SoftmaxRegression":
-        """Minimise J(W, b) over the classes found in y; ``callback(iteration, J)`` after each iteration."""
-        X, encoded = self._validate_training_data(X, y)
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            callback: ProgressCallback | None = None) -> "SoftmaxRegression":
+        """Minimise J(W, b) over the classes found in y, each example's loss weighted by
+        ``sample_weight`` (default 1); ``callback(iteration, J)`` after each iteration.
+
+        X may be a dask array chunked by rows: it is then never materialised (``numeric.chunked``)."""
+        if is_dask(X):
+            return fit_chunked(self, "multinomial", X, y, sample_weight, callback)
+        X, encoded, weights = self._validate_training_data(X, y, sample_weight)
         K = len(self.classes_)
-        Y = np.zeros((len(encoded), K))
-        Y[np.arange(len(encoded)), encoded] = 1.0
-        objective = MultinomialObjective(X, Y, float(self.l2))
+        Y = one_hot(encoded, K)
         theta0 = np.zeros((K, X.shape[1] + 1))
-        # Start at the best constant model: b_k = log of class k's frequency, centred.
-        log_prior = np.log(Y.mean(axis=0))
+        # Start at the best constant model: b_k = log of class k's (weighted) frequency, centred.
+        log_prior = np.log(np.clip(np.average(Y, axis=0, weights=weights), 1e-300, None))
         theta0[:, -1] = log_prior - log_prior.mean()
-        result, separated = run_solver(self, objective, theta0.ravel(), callback,
-                                       null=objective.null_directions())
+        result, objective, separation, l2_used = fit_checking_separation(
+            self, lambda l2: MultinomialObjective(X, Y, l2, sample_weight=weights), theta0.ravel(), callback,
+            X, encoded, K, weights, null_at=lambda objective: objective.null_directions())
         W, b = objective.split(result.theta)
-        if self.l2 == 0:
+        if objective.l2 == 0:
             W = W - W.mean(axis=0)
         self.coef_ = np.array(W)
         self.intercept_ = np.array(b - b.mean())
         self.n_iter_ = int(result.n_iter)
         self.loss_ = float(result.value)
         self.converged_ = bool(result.converged)
-        self.separable_ = bool(separated)
+        self.separable_ = separation.kind
+        self.l2_used_ = float(l2_used)
+        self._inference_refused = refusal_reason(float(self.l2), separation.kind, objective.n_params)
+        self._inference = None
+        if self._inference_refused is None:
+            names = [str(f) for f in getattr(self, "feature_names_in_", [f"x{j + 1}" for j in range(X.shape[1])])]
+            self._inference = multinomial_inference(objective, result.theta, names)
         return self
 
     def _logits(self, X: ArrayLike) -> NDArray[np.float64]:
         X = self._validate_X(X)
-        return X @ self.coef_.T + self.intercept_
+        return np.asarray(X @ self.coef_.T) + self.intercept_
 
+    @chunkwise
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
         """The logits A = X coef_ᵀ + intercept_, shape (n_samples, n_classes); for two classes,
         as scikit-learn's convention has it, the single column a_1 − a_0 (positive: classes_[1])."""
         A = self._logits(X)
         return A[:, 1] - A[:, 0] if A.shape[1] == 2 else A
 
+    @chunkwise
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """softmax of the logits, row by row (max-shifted, so it never overflows)."""
         return stable.softmax(self._logits(X), axis=1)

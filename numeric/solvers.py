@@ -49,6 +49,8 @@ class SolverResult:
     converged: bool
     message: str
     stopped_by_callback: bool = False
+    #: max_j |∂J/∂θ_j| at ``theta`` (the gradient of the mean objective, penalty included).
+    grad_max: float = math.nan
 
 
 def _check_finite(value: float, where: str) -> None:
@@ -135,7 +137,8 @@ def newton(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter:
     Near the optimum the predicted decrease −∇Jᵀδ/2 falls below what floating point can
     resolve in J, and the full step is taken without the line search.
     """
-    use_cg = objective.n_params > CG_ABOVE and hasattr(objective, "value_gradient_hessp")
+    use_cg = (objective.n_params > getattr(objective, "cg_above", CG_ABOVE)
+              and hasattr(objective, "value_gradient_hessp"))
 
     def model(theta: Array):
         if use_cg:
@@ -149,8 +152,8 @@ def newton(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter:
     value, grad, curvature = model(theta)
     _check_finite(value, "at the starting point")
     for it in range(1, max_iter + 1):
-        if np.max(np.abs(grad)) <= tol:
-            return SolverResult(theta, value, it - 1, True, "gradient below tol")
+        if _max_abs(grad) <= tol:
+            return SolverResult(theta, value, it - 1, True, "gradient below tol", grad_max=_max_abs(grad))
         step = direction(curvature, grad)
         slope = float(grad @ step)
         if slope >= 0:  # not a descent direction (numerically singular Hessian): fall back
@@ -163,49 +166,117 @@ def newton(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter:
                 t *= 0.5
                 trial = theta + t * step
             else:
-                return SolverResult(theta, value, it, False, "line search failed")
+                return SolverResult(theta, value, it, False, "line search failed", grad_max=_max_abs(grad))
         theta = trial
         value, grad, curvature = model(theta)
         _check_finite(value, f"at iteration {it}")
         if callback is not None and callback(it, theta, value):
-            return SolverResult(theta, value, it, False, "stopped by callback", True)
+            return SolverResult(theta, value, it, False, "stopped by callback", True, _max_abs(grad))
     return _finished(theta, value, grad, max_iter, tol)
+
+
+def _max_abs(grad: Array) -> float:
+    return float(np.max(np.abs(grad))) if len(grad) else 0.0
 
 
 def _finished(theta: Array, value: float, grad: Array, max_iter: int, tol: float) -> SolverResult:
     """The result after the last iteration: converged when every |∂J/∂θ_i| ≤ tol."""
-    converged = bool(np.max(np.abs(grad)) <= tol)
+    grad_max = _max_abs(grad)
+    converged = grad_max <= tol
     return SolverResult(theta, value, max_iter, converged,
-                        "gradient below tol" if converged else "max_iter reached")
+                        "gradient below tol" if converged else "max_iter reached", grad_max=grad_max)
+
+
+def _two_loop(grad: Array, pairs: list[tuple[Array, Array]]) -> Array:
+    """−H·∇J for the L-BFGS inverse-Hessian estimate H built from the (s, y) pairs, oldest first."""
+    q = grad.copy()
+    alphas = []
+    for s, y in reversed(pairs):
+        alpha = float(s @ q) / float(y @ s)
+        q -= alpha * y
+        alphas.append(alpha)
+    if pairs:
+        s, y = pairs[-1]
+        q *= float(s @ y) / float(y @ y)
+    for (s, y), alpha in zip(pairs, reversed(alphas)):
+        q += (alpha - float(y @ q) / float(y @ s)) * s
+    return -q
+
+
+def _lbfgs_polish(fun: Callable, theta: Array, value: float, grad: Array, *, tol: float, budget: int,
+                  memory: int, on_step: Callable[[Array, float], bool]) -> tuple[Array, float, Array, int, bool]:
+    """L-BFGS iterations whose line search also accepts a step that J cannot tell apart from the
+    current point (within rounding) but that lowers ‖∇J‖, as ``gd`` does: the last digits of
+    the gradient lie below what J's rounding lets an Armijo test see.
+    Returns (θ, J, ∇J, iterations, stopped by the callback)."""
+    pairs: list[tuple[Array, Array]] = []
+    for it in range(budget):
+        if _max_abs(grad) <= tol:
+            return theta, value, grad, it, False
+        step = _two_loop(grad, pairs)
+        slope = float(grad @ step)
+        if slope >= 0:
+            step, slope, pairs = -grad, -float(grad @ grad), []
+        t = 1.0
+        for _ in range(40):
+            trial = theta + t * step
+            trial_value, trial_grad = fun(trial)
+            if trial_value <= value + 1e-4 * t * slope:
+                break
+            if (abs(trial_value - value) <= 16 * _EPS * max(1.0, abs(value))
+                    and float(trial_grad @ trial_grad) < float(grad @ grad)):
+                break
+            t *= 0.5
+        else:
+            return theta, value, grad, it, False
+        s, y = trial - theta, trial_grad - grad
+        if float(s @ y) > 0:
+            pairs = (pairs + [(s, y)])[-memory:]
+        theta, value, grad = trial, trial_value, trial_grad
+        if on_step(theta, value):
+            return theta, value, grad, it + 1, True
+    return theta, value, grad, budget, False
 
 
 def lbfgs(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 1000,
           callback: Callback | None = None, memory: int = 10) -> SolverResult:
-    """L-BFGS-B from ``scipy.optimize`` on (J, ∇J) computed together in one pass over X."""
-    state = {"it": 0, "theta": np.array(theta0, dtype=float), "value": math.nan}
+    """L-BFGS-B from ``scipy.optimize`` on (J, ∇J) computed together in one pass over X.
+
+    SciPy stops, and calls it success, when J no longer changes by a relative ftol; that says
+    nothing about the gradient, and near the optimum J's rounding hides the last digits of
+    θ.  So when SciPy stops short of max|∇J| ≤ tol, the run continues with ``_lbfgs_polish``,
+    whose line search also accepts a step that lowers ‖∇J‖ where J cannot see a change.
+    Convergence is judged by the final gradient alone, never by SciPy's status.
+    """
+    state = {"it": 0}
 
     def fun(theta: Array) -> tuple[float, Array]:
         value, grad = objective.value_gradient(theta)
         _check_finite(value, "during L-BFGS")
         return value, grad
 
-    def on_iteration(intermediate_result: scipy.optimize.OptimizeResult) -> None:
+    def on_step(theta: Array, value: float) -> bool:
         state["it"] += 1
-        state["theta"], state["value"] = intermediate_result.x.copy(), float(intermediate_result.fun)
-        if callback is not None and callback(state["it"], state["theta"], state["value"]):
+        return callback is not None and bool(callback(state["it"], theta, value))
+
+    def on_iteration(intermediate_result: scipy.optimize.OptimizeResult) -> None:
+        if on_step(intermediate_result.x.copy(), float(intermediate_result.fun)):
             raise StopIteration
 
     result = scipy.optimize.minimize(
         fun, np.array(theta0, dtype=float), jac=True, method="L-BFGS-B", callback=on_iteration,
-        options={"maxiter": max_iter, "maxcor": memory, "gtol": tol,
-                 "ftol": 64 * _EPS, "maxls": 50})
-    theta = np.asarray(result.x, dtype=float)
+        options={"maxiter": max_iter, "maxcor": memory, "gtol": tol, "ftol": 64 * _EPS, "maxls": 50})
+    theta, value = np.asarray(result.x, dtype=float), float(result.fun)
+    grad = np.asarray(result.jac, dtype=float)
     stopped = result.status == 99 or "callback" in str(result.message).lower()
-    converged = bool(result.success) and not stopped
-    if not converged and not stopped:
-        # L-BFGS-B also stops on a relative change in J below ftol; judge by the gradient.
-        converged = bool(np.max(np.abs(objective.value_gradient(theta)[1])) <= tol)
-    return SolverResult(theta, float(result.fun), int(result.nit), converged, str(result.message), stopped)
+    message = str(result.message)
+    if not stopped and _max_abs(grad) > tol and state["it"] < max_iter:
+        theta, value, grad, _, stopped = _lbfgs_polish(fun, theta, value, grad, tol=tol, memory=memory,
+                                                       budget=max_iter - state["it"], on_step=on_step)
+        message += "; then L-BFGS on the gradient"
+    grad_max = _max_abs(grad)
+    converged = grad_max <= tol and not stopped
+    return SolverResult(theta, value, state["it"], converged, message, stopped, grad_max)
 
 
 def gd(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: int = 10_000,
@@ -218,8 +289,8 @@ def gd(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: int
     t = 1.0
     for it in range(1, max_iter + 1):
         gnorm2 = float(grad @ grad)
-        if np.max(np.abs(grad)) <= tol:
-            return SolverResult(theta, value, it - 1, True, "gradient below tol")
+        if _max_abs(grad) <= tol:
+            return SolverResult(theta, value, it - 1, True, "gradient below tol", grad_max=_max_abs(grad))
         for _ in range(60):
             trial = theta - t * grad
             trial_value, trial_grad = objective.value_gradient(trial)
@@ -231,11 +302,11 @@ def gd(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: int
                 break
             t *= 0.5
         else:
-            return SolverResult(theta, value, it, False, "line search failed")
+            return SolverResult(theta, value, it, False, "line search failed", grad_max=_max_abs(grad))
         theta, value, grad = trial, trial_value, trial_grad
         t *= 2.0
         if callback is not None and callback(it, theta, value):
-            return SolverResult(theta, value, it, False, "stopped by callback", True)
+            return SolverResult(theta, value, it, False, "stopped by callback", True, _max_abs(grad))
     return _finished(theta, value, grad, max_iter, tol)
 
 
@@ -264,7 +335,9 @@ def sgd(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: in
     per_epoch = max(1, math.ceil(n / batch_size))
     mean, n_mean, t = theta.copy(), 0, 0
     start_averaging = max_iter // 2
-    value = objective.value(theta)
+    value, grad = objective.value_gradient(theta)
+    if _max_abs(grad) <= tol:
+        return SolverResult(theta, value, 0, True, "gradient below tol", grad_max=_max_abs(grad))
     for epoch in range(1, max_iter + 1):
         order = rng.permutation(n)
         for start in range(0, n, batch_size):
@@ -277,12 +350,12 @@ def sgd(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter: in
         current = mean if averaging and n_mean else theta
         value, grad = objective.value_gradient(current)
         _check_finite(value, f"in epoch {epoch}: lower learning_rate")
-        if np.max(np.abs(grad)) <= tol:
-            return SolverResult(current.copy(), value, epoch, True, "gradient below tol")
+        if _max_abs(grad) <= tol:
+            return SolverResult(current.copy(), value, epoch, True, "gradient below tol", grad_max=_max_abs(grad))
         if callback is not None and callback(epoch, current, value):
-            return SolverResult(current.copy(), value, epoch, False, "stopped by callback", True)
+            return SolverResult(current.copy(), value, epoch, False, "stopped by callback", True, _max_abs(grad))
     current = mean if averaging and n_mean else theta
-    return SolverResult(current.copy(), value, max_iter, False, "max_iter reached")
+    return SolverResult(current.copy(), value, max_iter, False, "max_iter reached", grad_max=_max_abs(grad))
 
 
 def _default_learning_rate(objective: Objective, theta: Array) -> float:

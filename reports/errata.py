@@ -1,16 +1,18 @@
-"""The lecture's slips, and machine-checked evidence that each one is harmless.
+"""The lecture's slips: what each one changes, what it does not, and the machine-checked evidence.
 
 Two slips are known in the transcribed lecture (see its header):
 
 1. the Gaussian normaliser is written ``1/((2π)^{d/2}|Σ|)`` where the density has
-   ``|Σ|^{1/2}``;
+   ``|Σ|^{1/2}``.  It does not change the posterior (the normaliser cancels in Bayes' rule)
+   but it does change the density as a likelihood: fitting Σ by maximum likelihood with the
+   lecture's form halves the estimate;
 2. in ``a_k = (Σ⁻¹μ_k)ᵀx − ½μ_kᵀΣ⁻¹μ_k + log P(k)`` both braces are labelled θ, where the
-   second (the constant term) is the class intercept θ_{0,k}.
+   second (the constant term) is the class intercept θ_{0,k}.  A label only: no formula changes.
 
 Each erratum shows the lecture's form and the correct one, and then claims that settle it,
-verified here with ``derive.verify_claim`` and shown with their badges, next to the steps of
-the lecture's derivations that already cover the point (``lda-softmax``,
-``softmax-properties``) when those are present.
+verified here with ``derive.verify_claim`` and shown with their marks, next to the steps of
+the lecture's derivations that already cover the point (``lda-softmax``) when present.  A
+note on the GPT-4 slide follows: its figures are not published by the model's makers.
 """
 
 from __future__ import annotations
@@ -68,6 +70,10 @@ _c = sp.Symbol("c", positive=True)             # any normaliser shared by the cl
 _q = sp.symbols("q_1:4", real=True)            # the exponents −½(x − μ_k)ᵀΣ⁻¹(x − μ_k), k = 1, 2, 3
 _pri = sp.symbols("pi_1:4", positive=True)     # the priors P(k)
 _mu_k = sp.MatrixSymbol("mu_k", d, 1)
+# d = 1 maximum likelihood of the variance v from n points with scatter S = Σ_i (x_i − μ)²
+_v = sp.Symbol("v", positive=True)
+_n = sp.Symbol("n", positive=True)
+_S = sp.Symbol("S", positive=True)
 _pi_k = sp.Symbol("pi_k", positive=True)
 #: How the errata's stand-in symbols print.
 SYMBOL_NAMES = {_det: r"\left|\boldsymbol{\Sigma}\right|"}
@@ -100,10 +106,14 @@ ERRATA: tuple[Erratum, ...] = (
         lhs=Given(x, sp.Symbol("k")),
         lecture=_density(_mu_k, 1),
         correct=_density(_mu_k, sp.S.Half),
-        why=("The normaliser is the same for every class k. In Bayes' rule it is a common factor of the "
-             "numerator and of every term of the denominator, and cancels; in the logits a_k it is the same "
-             "additive constant for every k. Either power of |Σ| gives the same posterior. Below, q_k stands "
-             "for the exponent of class k."),
+        why=("What it does not change: the posterior. The normaliser is the same for every class k; in Bayes' "
+             "rule it is a common factor of the numerator and of every term of the denominator, and cancels, so "
+             "either power of |Σ| gives the same posterior and the same classifier (claims 1 and 2; q_k stands "
+             "for the exponent of class k). What it does change: the density itself, which with |Σ| no longer "
+             "integrates to 1, and every estimate that uses it as a likelihood. Fitting the variance v of n "
+             "points (d = 1, scatter S = Σ_i (x_i − μ)²) by maximum likelihood, the correct log-likelihood "
+             "−(n/2) log v − S/(2v) is stationary at v̂ = S/n, the lecture's −n log v − S/(2v) at S/(2n): "
+             "the estimate halves (claims 3 and 4). In d dimensions the same computation halves Σ̂."),
         claims=(
             (sp.Eq(_posterior(_c, 0), _posterior(1, 0), evaluate=False),
              "Bayes' rule for K = 3 classes: a normaliser c > 0 shared by every class cancels",
@@ -112,6 +122,15 @@ ERRATA: tuple[Erratum, ...] = (
              "in a_k the two normalisers differ by −½ log|Σ|, the same for every class, which the softmax "
              "ignores (shift invariance)",
              (Positive(_det, _dim),)),
+            (sp.Eq(sp.Derivative(-_n / 2 * sp.log(_v) - _S / (2 * _v), _v), (_S - _n * _v) / (2 * _v ** 2),
+                   evaluate=False),
+             "the correct log-likelihood of the variance: its derivative vanishes at v = S/n",
+             (Positive(_v, _n, _S),)),
+            (sp.Eq(sp.Derivative(-_n * sp.log(_v) - _S / (2 * _v), _v), (_S - 2 * _n * _v) / (2 * _v ** 2),
+                   evaluate=False),
+             "the lecture's log-likelihood, with |Σ| = v for |Σ|^{1/2}: its derivative vanishes at v = S/(2n), "
+             "half the correct estimate",
+             (Positive(_v, _n, _S),)),
         ),
         statements=(("lda-softmax", 1),),
     ),
@@ -120,9 +139,10 @@ ERRATA: tuple[Erratum, ...] = (
         lhs=_CONSTANT,
         lecture=sp.Symbol("theta"),
         correct=sp.Symbol("theta_0,k"),
-        why=("In a_k = θ_kᵀx + θ_{0,k} the vector θ_k = Σ⁻¹μ_k multiplies x and the scalar θ_{0,k} does not "
-             "depend on x: it is the class-k intercept. The lecture labels both braces θ; the second is θ_{0,k}. "
-             "The gradients below separate the two: only the first brace depends on x."),
+        why=("A label, not a formula: nothing computed changes. In a_k = θ_kᵀx + θ_{0,k} the vector "
+             "θ_k = Σ⁻¹μ_k multiplies x and the scalar θ_{0,k} does not depend on x: it is the class-k "
+             "intercept. The lecture labels both braces θ; the second is θ_{0,k}. The gradients below separate "
+             "the two: only the first brace depends on x."),
         claims=(
             (sp.Eq(Grad(_LINEAR + _CONSTANT, x), sp.MatMul(P, _mu_k), evaluate=False),
              "the gradient of a_k in x is θ_k = Σ⁻¹μ_k: the first brace is θ_kᵀx",
@@ -134,6 +154,13 @@ ERRATA: tuple[Erratum, ...] = (
         statements=(("lda-softmax", 0),),
     ),
 )
+
+
+#: The lecture's GPT-4 slide compares the model with a brain in neurons, parameters and layers.
+GPT4_NOTE = ("The lecture's slide on GPT-4 gives it $10^{6}$ neurons, $10^{11}$ parameters and 100 layers. "
+             "Its makers have not published the model's size or architecture, so these figures are not "
+             "established; read them as an order-of-magnitude illustration only. No result of these notes "
+             "depends on them.")
 
 
 def verify_erratum(erratum: Erratum) -> list[StepResult]:
@@ -166,7 +193,7 @@ def _chain_result(d: Derivation, rs: Sequence[StepResult], k: int) -> tuple[Step
 
 def _from_derivations(e: Erratum, results: Results, printer: LecturePrinter, number: int) -> str:
     """The theorems of the lecture's derivations that settle the erratum, with their chains' badges."""
-    rows = []
+    rows, cited = [], {}
     for name, k in e.statements:
         if name not in results or k >= len(results[name][0].statement):
             continue
@@ -176,13 +203,18 @@ def _from_derivations(e: Erratum, results: Results, printer: LecturePrinter, num
             continue
         result, length = found
         part = "i ii iii iv v vi".split()[k] if k < 6 else str(k + 1)
-        why = f"{name}, theorem ({part}), " + ("one step" if length == 1 else f"a chain of {length} steps")
+        # a placeholder word, through the prose converter, then the reference "Theorem 2(ii)"
+        marker = "QQREF%sQQ" % chr(ord("A") + len(cited))
+        cited[marker] = r"Theorem~\ref{sec:%s}(%s)" % (name, part)
+        why = marker + ", " + ("one step" if length == 1 else f"a chain of {length} steps")
         rows.append((d.statement[k], why, result))
     if not rows:
         return ""
     refs = ", ".join(r"\hyperref[sec:%s]{%s}" % (n, prose(results[n][0].title)) for n, _ in e.statements if n in results)
-    return ("The lecture's derivations settle it too (" + refs + "):\n\n"
-            + claims_display(rows, number, printer))
+    shown = claims_display(rows, number, printer)
+    for marker, tex in cited.items():
+        shown = shown.replace(marker, tex)
+    return "The lecture's derivations settle it too (" + refs + "):\n\n" + shown
 
 
 def errata_section(results: Results, checks: Sequence[Sequence[StepResult]] | None = None) -> str:
@@ -194,8 +226,10 @@ def errata_section(results: Results, checks: Sequence[Sequence[StepResult]] | No
     if checks is None:
         checks = verify_errata()
     parts = [r"\section{Lecture errata}\label{sec:errata}",
-             "The transcribed lecture has two slips. Neither changes a result; the claims under each are "
-             "checked by the same verifier as the derivations."]
+             "The transcribed lecture has two slips. The first leaves every posterior and every classifier "
+             "unchanged but changes the Gaussian density as a likelihood, so it halves the maximum-likelihood "
+             "covariance; the second is a label only. The claims under each are checked by the same verifier as "
+             "the derivations."]
     number = 1
     for k, (e, e_checks) in enumerate(zip(ERRATA, checks), start=1):
         printer = LecturePrinter({"symbol_names": SYMBOL_NAMES})
@@ -210,4 +244,5 @@ def errata_section(results: Results, checks: Sequence[Sequence[StepResult]] | No
         if settled:
             parts.append(settled)
             number += len(e.statements)
+    parts.append(r"\subsection*{A note on the GPT-4 slide}" + "\n" + GPT4_NOTE)
     return "\n\n".join(parts)

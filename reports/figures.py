@@ -269,6 +269,12 @@ def draw_lda(path: Path) -> None:
     fig.savefig(path)
 
 
+def _draw_forward(path: Path) -> None:
+    from .forward import draw_forward
+
+    draw_forward(path)
+
+
 # -- the registry of figures -------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -302,6 +308,11 @@ FIGURES: tuple[FigureSpec, ...] = (
                "σ(θx + θ₀), with θ and θ₀ computed from the derived formulas, passes through Bayes' rule evaluated "
                "directly (circles); the boundary x* = −θ₀/θ is where the weighted densities cross.",
                draw_lda, ("lda_logistic",)),
+    FigureSpec("forward", "mlp-backprop",
+               "The forward pass of a network with d = 3 inputs, m = 4 tanh units and K = 3 classes, computed "
+               "from the derived formulas for h, a and s on one input x: each unit shows its value, each "
+               "connection's width its weight's size (blue positive, orange negative). The softmax turns the "
+               "logits a into probabilities s that sum to 1.", _draw_forward, ("mlp_backprop",)),
 )
 
 

@@ -55,6 +55,13 @@ def _is_greek(tex: str) -> bool:
 _CONSTANT_MATRICES = (sp.OneMatrix, sp.Identity)
 
 
+def _is_fraction(f: sp.Basic) -> bool:
+    """1/u or v/u written with a division: a power with a negative exponent, or a product holding one."""
+    def reciprocal(g: sp.Basic) -> bool:
+        return isinstance(g, sp.Pow) and g.exp.is_negative is True
+    return reciprocal(f) or (isinstance(f, sp.Mul) and any(map(reciprocal, f.args)))
+
+
 def _negative(term: sp.Basic) -> bool:
     """True when the term prints with a leading minus sign (also −c·M for a matrix M)."""
     if isinstance(term, sp.MatMul):
@@ -156,7 +163,8 @@ class LecturePrinter(LatexPrinter):
     # -- matrix algebra --------------------------------------------------------------------
     def _wrap_if_compound(self, m: sp.Basic) -> str:
         s = self._print(m)
-        simple = isinstance(m, sp.MatrixSymbol) and m.name not in ALIASES
+        simple = ((isinstance(m, sp.MatrixSymbol) and m.name not in ALIASES)
+                  or isinstance(m, (*_CONSTANT_MATRICES, ops.Softmax, ops.Elementwise)))
         return s if simple else r"\left(%s\right)" % s
 
     def _print_Transpose(self, expr: sp.Transpose) -> str:
@@ -168,8 +176,53 @@ class LecturePrinter(LatexPrinter):
     def _print_MatPow(self, expr: sp.MatPow) -> str:
         return r"%s^{%s}" % (self._wrap_if_compound(expr.base), self._print(expr.exp))
 
+    # -- precedence of products: matrix product, ⊙ and ⊘ each get their own brackets ------
+    def _print_MatMul(self, expr: sp.MatMul) -> str:
+        """A matrix product; a factor that is a Hadamard product goes in square brackets,
+        [(W₂ᵀδ) ⊙ (1 − h ⊙ h)] xᵀ, so that neither reading of ⊙ against the product is possible."""
+        args = list(expr.args)
+        sign = ""
+        # (SymPy's could_extract_minus_sign negates the whole product: slow, and the first
+        # factor is where a matrix product keeps its sign anyway)
+        if args[0].is_Number and args[0] < 0:
+            sign = "- "
+            args = args[1:] if args[0] == -1 else [-args[0], *args[1:]]
+        reciprocals = [a for a in args if isinstance(a, sp.Pow) and a.exp == -1 and not a.base.is_Matrix]
+        if reciprocals and len(args) > len(reciprocals):
+            # (π ⊙ n)/(πᵀn): a scalar divisor goes under a fraction bar
+            top = [a for a in args if a not in reciprocals]
+            num = top[0] if len(top) == 1 else sp.MatMul(*top, evaluate=False)
+            den = sp.Mul(*[a.base for a in reciprocals])
+            return sign + r"\frac{%s}{%s}" % (self._print(num), self._print(den))
+        if len(args) == 1:  # −(h ⊙ h) in a sum: the minus binds least, so no brackets
+            only = self._print(args[0])
+            return sign + (r"\left(%s\right)" % only if isinstance(args[0], (sp.MatAdd, sp.Add)) else only)
+        return sign + " ".join(self._product_factor(a) for a in args)
+
+    def _product_factor(self, a: sp.Basic) -> str:
+        if isinstance(a, sp.HadamardProduct):
+            return r"\left[%s\right]" % self._print(a)
+        if a.is_Number or isinstance(a, sp.Mul):  # ½, or a product of scalars: no brackets
+            return self._print(a)
+        if isinstance(a, (ops.Grad, ops.Hessian, ops.Jacobian)) or type(a).__name__ == "GradAt":
+            return r"\left(%s\right)" % self._print(a)   # (∇_b L) hᵀ: the operator ends where the bracket does
+        return self.parenthesize(a, PRECEDENCE["Mul"], strict=False)
+
     def _print_HadamardProduct(self, expr: sp.HadamardProduct) -> str:
-        return r" \odot ".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True) for a in expr.args)
+        """y ⊙ s^∘(−1) prints as y ⊘ s; any factor that is itself a sum or a product is bracketed."""
+        out = ""
+        for i, f in enumerate(expr.args):
+            if i and isinstance(f, sp.HadamardPower) and f.exp == -1:
+                out += r" \oslash " + self._hadamard_factor(f.base)
+            else:
+                out += (r" \odot " if i else "") + self._hadamard_factor(f)
+        return out
+
+    def _hadamard_factor(self, f: sp.Basic) -> str:
+        s = self._print(f)
+        compound = isinstance(f, (sp.MatAdd, sp.Add, sp.MatMul, sp.Mul, sp.HadamardProduct)) or (
+            isinstance(f, sp.HadamardPower) and f.exp == -1)
+        return r"\left(%s\right)" % s if compound else s
 
     def _print_Identity(self, expr: sp.Identity) -> str:
         return r"\mathbf{I}"
@@ -184,6 +237,10 @@ class LecturePrinter(LatexPrinter):
         return r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0])
 
     _print_DiagonalizeVector = _print_DiagMatrix
+
+    def _print_DiagOf(self, expr: Any) -> str:
+        """The diagonal of a matrix, as a column: vecdiag(A), never diag(A), which builds a matrix."""
+        return r"\operatorname{vecdiag}\left(%s\right)" % self._print(expr.args[0])
 
     def _print_Determinant(self, expr: sp.Determinant) -> str:
         return r"\left|%s\right|" % self._print(expr.arg)
@@ -253,6 +310,9 @@ class LecturePrinter(LatexPrinter):
     def _print_Mul(self, expr: sp.Mul) -> str:
         # −½ μᵀΣ⁻¹μ rather than −(μᵀΣ⁻¹μ)/2: a fractional coefficient of a product or a
         # quadratic form stays in front (a single symbol keeps z/2).
+        if len(expr.args) == 2 and all(map(_is_fraction, expr.args)):
+            # a product of two fractions held as written (a step that splits a square) stays two
+            return r" \cdot ".join(self._print(f) for f in expr.args)
         coeff, rest = expr.as_coeff_Mul()
         if (coeff.is_Rational and not coeff.is_Integer and not rest.is_Atom and not isinstance(rest, sp.Add)
                 and sp.fraction(rest)[1] == 1):

@@ -4,8 +4,8 @@ TeX does not break displayed mathematics by itself, so the break points are chos
 ``width_em(tex)`` estimates how wide a piece of math will be set (in em, display style),
 and ``break_terms(expr, budget)`` splits a sum into lines that each fit the budget, at the
 top-level ``+``/``−`` signs where a textbook would break it.  The estimate only picks break
-points; the preamble's ``\\fitto`` still shrinks any line that TeX finds too wide, as a
-last resort.
+points.  Nothing is ever scaled down: a line that cannot be broken here is shortened by naming
+a sub-expression (``reports.names``) instead.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def break_terms(expr: sp.Basic, budget: float, printer: LecturePrinter) -> list[
     The first line holds the first terms; each further line starts with its sign (``+ …`` or
     ``- …``).  A long sum inside softmax, σ, log or exp is broken the same way, between
     ``\\biggl(`` and ``\\biggr)``.  Anything else, or a single term wider than the budget,
-    stays on one line (the document's ``\\fitto`` then shrinks it).
+    stays on one line (name a sub-expression to shorten it; nothing is scaled down).
     """
     whole = printer.doprint(expr)
     if width_em(whole) <= budget:

@@ -115,7 +115,7 @@ def _draw_curves(path: Path, curves: dict[str, list[float]]) -> float:
     from .figures import BLUE, GREEN, GREY, ORANGE
 
     best = min(min(v) for v in curves.values())
-    fig = Figure(figsize=(5.6, 2.7))
+    fig = Figure(figsize=(6.2, 2.7))
     ax = fig.add_subplot()
     names = {"newton": "Newton", "lbfgs": "L-BFGS", "gd": "gradient descent", "sgd": "SGD (per epoch)"}
     for (solver, values), colour in zip(curves.items(), (BLUE, ORANGE, GREEN, GREY)):
@@ -127,7 +127,8 @@ def _draw_curves(path: Path, curves: dict[str, list[float]]) -> float:
     ax.set_xlabel("iteration")
     ax.set_ylabel(r"$J(\theta_t) - J^*$")
     ax.set_ylim(1e-16, None)
-    ax.legend(frameon=False, fontsize=8)
+    # the legend sits beside the axes, where it cannot cover the curves it labels
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     fig.savefig(path)
     return best
 
@@ -161,8 +162,11 @@ def _draw_boundaries(path: Path, panels: list[tuple[str, np.ndarray, np.ndarray,
         ax.set_title(title, fontsize=9.5)
         ax.set_xlabel(r"$x_1$")
     axes[0].set_ylabel(r"$x_2$")
-    axes[0].legend(loc="lower right", fontsize=7, framealpha=0.9, markerscale=2)
     fig.tight_layout(w_pad=1.0)
+    # one legend below both panels, where it covers neither points nor boundaries
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=5, fontsize=7.5,
+               frameon=False, markerscale=2)
     fig.savefig(path)
 
 
@@ -190,6 +194,24 @@ def numeric_section(figure_dir: Path, relative: str) -> str:
         return ""
 
 
+def _fits_table(model_fits: dict, violating_fits: dict, truth: tuple) -> str:
+    """The fitted boundaries and their test accuracy on both data sets, as a captioned table."""
+    rows = []
+    for label, fits, true in (("LDA model", model_fits, truth), ("distant cluster", violating_fits, None)):
+        for name, key in (("logistic regression", "logistic"), ("Gaussian LDA", "lda")):
+            f = fits[key]
+            rows.append(r"%s & %s & $%s$ & $%.3f$ & %.3f \\" % (label, name, _vector(f.theta), f.theta0, f.accuracy))
+            label = ""
+        if true is not None:
+            rows.append(r" & Bayes (true $\Sigma^{-1}(\mu_1-\mu_0)$) & $%s$ & $%.3f$ & -- \\" % (_vector(true[0]), true[1]))
+        rows.append(r"\addlinespace")
+    return ("\\begin{table}[htbp]\n\\centering\n\\caption{The fitted boundaries $\\boldsymbol{\\theta}^{\\top}"
+             "\\mathbf{x} + \\theta_0 = 0$ and their test accuracy, on the model data and on data with a distant "
+             "cluster.}\\label{tab:boundaries}\n\\begin{tabular}{@{}llrrr@{}}\n\\toprule\n"
+             "data & fit & $\\boldsymbol{\\theta}$ & $\\theta_0$ & test accuracy \\\\\n\\midrule\n"
+             + "\n".join(rows[:-1]) + "\n\\bottomrule\n\\end{tabular}\n\\end{table}")
+
+
 def _section(figure_dir: Path, relative: str) -> str:
     import matplotlib
 
@@ -210,18 +232,7 @@ def _section(figure_dir: Path, relative: str) -> str:
         _draw_boundaries(figure_dir / "boundaries.pdf", [
             ("data from the LDA model", X, y, model_fits, truth),
             ("class 1 with a distant cluster", V, v, violating_fits, None)])
-    rows = []
-    for label, fits, true in (("LDA model", model_fits, truth), ("distant cluster", violating_fits, None)):
-        for name, key in (("logistic regression", "logistic"), ("Gaussian LDA", "lda")):
-            f = fits[key]
-            rows.append(r"%s & %s & $%s$ & $%.3f$ & %.3f \\" % (label, name, _vector(f.theta), f.theta0, f.accuracy))
-            label = ""
-        if true is not None:
-            rows.append(r" & Bayes (true $\Sigma^{-1}(\mu_1-\mu_0)$) & $%s$ & $%.3f$ & -- \\" % (_vector(true[0]), true[1]))
-        rows.append(r"\addlinespace")
-    table = ("\\begin{center}\\small\n\\begin{tabular}{@{}llrrr@{}}\n\\toprule\n"
-             "data & fit & $\\boldsymbol{\\theta}$ & $\\theta_0$ & test accuracy \\\\\n\\midrule\n"
-             + "\n".join(rows[:-1]) + "\n\\bottomrule\n\\end{tabular}\n\\end{center}")
+    table = _fits_table(model_fits, violating_fits, truth)
     better = violating_fits["logistic"].accuracy >= violating_fits["lda"].accuracy
     verdict = ("the discriminative fit, which assumes nothing about $p(\\mathbf{x}\\,|\\,k)$, classifies "
                "at least as well" if better else "here the generative fit still classifies better")
@@ -231,20 +242,20 @@ def _section(figure_dir: Path, relative: str) -> str:
     return "\n\n".join([
         r"\section{Numeric experiments}\label{sec:numeric}",
         r"The estimators of \textsf{numeric} train with kernels generated from the derivations above: "
-        r"the loss of \hyperref[sec:bernoulli-nll]{bernoulli-nll}, the gradient $(p - y)\mathbf{x}$ of "
-        r"\hyperref[sec:bce-gradient]{bce-gradient}, and, for Gaussian LDA, the parameters of "
-        r"\hyperref[sec:lda-logistic]{lda-logistic}. The data are synthetic and seeded "
+        r"the loss of Theorem~\ref{sec:bernoulli-nll}, the gradient $(p - y)\mathbf{x}$ of "
+        r"Theorem~\ref{sec:bce-gradient}, and, for Gaussian LDA, the parameters of "
+        r"Theorem~\ref{sec:lda-logistic}. The data are synthetic and seeded "
         r"(seed %d; %d training and %d test points per data set)." % (SEED, N_TRAIN, N_TEST),
         r"\paragraph{Training curves.} Figure~\ref{fig:training} follows the objective "
         r"$J = \frac{1}{n}\sum_i \ell_i + \frac{\lambda}{2}\lVert\boldsymbol{\theta}\rVert^2$ "
         r"($\lambda = 10^{-3}$) on the model data for each solver; $J^* = %.10f$ is the lowest value "
         r"reached. Iterations: %s." % (best, iterations),
-        "\\begin{figure}[htbp]\n\\centering\n\\includegraphics[width=0.82\\linewidth]{%s/training.pdf}\n"
+        "\\begin{figure}[htbp]\n\\centering\n\\includegraphics[width=\\linewidth]{%s/training.pdf}\n"
         "\\caption{Training curves of logistic regression on the model data: for each solver, the gap "
         "between the objective and the lowest value any solver reached, per iteration (per epoch for "
         "SGD).}\\label{fig:training}\n\\end{figure}" % relative,
         r"\paragraph{Generative against discriminative.} On data drawn from the LDA model both routes "
-        r"estimate the same boundary, the Bayes boundary of \hyperref[sec:lda-logistic]{lda-logistic}: "
+        r"estimate the same boundary, the Bayes boundary of Theorem~\ref{sec:lda-logistic}: "
         r"their normals differ by %.2f$^\circ$. When a quarter of class 1 is moved to a distant cluster, "
         r"$p(\mathbf{x}\,|\,1)$ is no longer Gaussian: the plug-in mean and covariance follow the "
         r"cluster, the two fits disagree by %.1f$^\circ$, and %s "

@@ -1,7 +1,8 @@
 """The whole report pipeline: verify once, draw the figures, write the LaTeX, build the PDFs.
 
 ``write_reports(derivations, outdir)`` writes ``NAME.tex`` for each derivation and, with
-``notes=True``, ``lecture-notes.tex`` for all of them; the figures go to ``outdir/figures``.
+``notes=True``, ``lecture-notes.tex`` for all of them and ``lecture-notes-solutions.tex`` for
+the exercises; the figures go to ``outdir/figures``.
 Each derivation is verified exactly once, and the same results feed the handout and the
 lecture notes.  The independent jobs (verifying each derivation, checking the errata,
 drawing the figures) run side by side in worker processes, longest first; ``build`` then
@@ -78,35 +79,48 @@ def verify_all(derivations: Sequence[Derivation], workers: int = WORKERS) -> lis
 
 
 def _run(derivations: Sequence[Derivation], workers: int, figure_dir: Path | None,
-         notes: bool) -> tuple[list[list[StepResult]], dict, list | None, str]:
-    """Verify every derivation, draw the figures, check the errata and run the numeric
-    experiments (the last two for the lecture notes only), side by side."""
+         notes: bool) -> tuple[list[list[StepResult]], dict, list | None, str, tuple | None, str]:
+    """Verify every derivation, draw the figures, check the errata, run the numeric
+    experiments and the exercises' worked checks (the last three for the lecture notes only),
+    side by side."""
     global _PENDING
     _PENDING = tuple(derivations)
     try:
         with _executor(workers) as pool:
             figures = errata_checks = numeric = None
             if notes and figure_dir is not None:
-                from .numeric_report import numeric_section
-
                 # the slowest job (it imports and trains numeric): first in line
-                numeric = pool.submit(numeric_section, figure_dir, FIGURE_DIR)
+                numeric = pool.submit(_numeric_job, figure_dir)
             if figure_dir is not None:
                 from .figures import make_figures
 
                 figures = pool.submit(make_figures, figure_dir, [d.name for d in derivations])
+            worked = None
             if notes:
                 from .errata import verify_errata
+                from .exercises import exercise_job
 
                 errata_checks = pool.submit(verify_errata)
+                worked = pool.submit(exercise_job)
             # Longest first, so that the workers finish together.
             order = sorted(range(len(derivations)), key=lambda i: -_cost(derivations[i]))
             futures = {i: pool.submit(_verify_one, i) for i in order}
             results = [futures[i].result() for i in range(len(derivations))]
+            experiments, example = numeric.result() if numeric else ("", "")
             return (results, figures.result() if figures else {},
-                    errata_checks.result() if errata_checks else None, numeric.result() if numeric else "")
+                    errata_checks.result() if errata_checks else None, experiments,
+                    worked.result() if worked else None, example)
     finally:
         _PENDING = ()
+
+
+def _numeric_job(figure_dir: Path) -> tuple[str, str]:
+    """The numeric experiments and the worked example: both import ``numeric``, so one worker
+    pays for the import once."""
+    from .example import example_job
+    from .numeric_report import numeric_section
+
+    return numeric_section(figure_dir, FIGURE_DIR), example_job()
 
 
 @dataclass
@@ -130,11 +144,11 @@ def write_reports(derivations: Sequence[Derivation], outdir: Path | str, *, note
     outdir.mkdir(parents=True, exist_ok=True)
     figure_dir = outdir / FIGURE_DIR if figures else None
     if results is None:
-        results, drawn, checks, numeric = _run(derivations, workers, figure_dir, notes)
+        results, drawn, checks, numeric, worked, example = _run(derivations, workers, figure_dir, notes)
     else:
         if len(results) != len(derivations):
             raise ValueError(f"{len(results)} result lists for {len(derivations)} derivations")
-        _, drawn, checks, numeric = _run((), workers, figure_dir, notes)
+        _, drawn, checks, numeric, worked, example = _run((), workers, figure_dir, notes)
     written = Written()
     for d, rs in zip(derivations, results):
         figs = [document.Figure(f"{FIGURE_DIR}/{name}", caption) for name, caption in drawn.get(d.name, [])]
@@ -144,17 +158,30 @@ def write_reports(derivations: Sequence[Derivation], outdir: Path | str, *, note
         path.write_text(document.standalone(item), encoding="utf-8")
         written.tex.append(path)
     if notes:
-        from .errata import errata_section
-
-        appendices = [errata_section({d.name: (d, rs) for d, rs in zip(derivations, results)}, checks), numeric]
-        path = outdir / f"{NOTES_NAME}.tex"
-        path.write_text(document.lecture_notes(written.sections, [a for a in appendices if a]), encoding="utf-8")
-        written.tex.append(path)
+        written.tex.extend(_write_notes(written.sections, outdir, checks, numeric, worked, example))
     return written
+
+
+def _write_notes(sections: Sequence[document.Section], outdir: Path, checks: list | None, numeric: str,
+                 worked: tuple[str, str] | None, example: str) -> list[Path]:
+    """lecture-notes.tex (errata and numeric experiments in the appendix) and the solutions."""
+    from .errata import errata_section
+    from .exercises import SOLUTIONS_NAME, exercise_job
+    from .notes import lecture_notes
+
+    results = {s.derivation.name: (s.derivation, s.results) for s in sections}
+    appendices = [errata_section(results, checks), numeric]
+    path = outdir / f"{NOTES_NAME}.tex"
+    exercises, solutions_tex = worked if worked is not None else exercise_job()
+    path.write_text(lecture_notes(sections, [a for a in appendices if a], exercises, {"sgd-update": example}),
+                    encoding="utf-8")
+    solutions = outdir / f"{SOLUTIONS_NAME}.tex"
+    solutions.write_text(solutions_tex, encoding="utf-8")
+    return [path, solutions]
 
 
 def build(tex: Sequence[Path], workers: int = WORKERS) -> list[Path]:
     """The PDFs of ``tex`` (see ``reports.build.build_many``); the lecture notes start first."""
-    ordered = sorted(tex, key=lambda p: p.stem != NOTES_NAME)
+    ordered = sorted(tex, key=lambda p: not p.stem.startswith(NOTES_NAME))
     pdfs = dict(zip(ordered, build_many(ordered, workers)))
     return [pdfs[t] for t in tex]

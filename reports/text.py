@@ -16,6 +16,7 @@ yields LaTeX that compiles: TeX's special characters are escaped, unknown charac
 from __future__ import annotations
 
 import re
+from typing import Mapping
 
 __all__ = ["prose", "escape", "math_token", "plain"]
 
@@ -122,25 +123,84 @@ def _is_math(token: str) -> bool:
     return bool(_MATH_SIGNAL.search(core)) or any(c in _SIGNAL_CHARS for c in core)
 
 
+def _sigma(text: str, i: int) -> str:
+    """Σ as a summation sign (Σ_k y_k, Σ x_i²) or as the covariance (Σ⁻¹, |Σ|, 𝒩(x | μ, Σ))."""
+    rest = text[i + 1:].lstrip(" ")
+    summing = rest[:1] == "_" or (rest[:1].isalpha() and text[i + 1:i + 2] == " ")
+    return r"\sum" if summing else r"\boldsymbol{\Sigma}"
+
+
+def _argument(text: str, i: int) -> str:
+    """The parenthesised argument that opens at ``text[i]`` (without the parentheses)."""
+    depth = 0
+    for j in range(i, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[j], 0)
+        if depth == 0:
+            return text[i + 1:j]
+    return text[i + 1:]
+
+
+def _word(text: str, i: int, w: str) -> str:
+    """A run of letters: an operator name, ℝ, an English word set upright, or variables side by side."""
+    after = text[i + len(w):]
+    if w == "diag" and after.startswith("(") and "ᵀ" in _argument(after, 0):
+        return r"\operatorname{vecdiag}"   # diag(μᵀPμ) takes a diagonal out; diag(s) builds a matrix
+    if w == "R" and after.startswith("^") and (i == 0 or not text[i - 1].isalnum()):
+        return r"\mathbb{R}"
+    if w in MATH_WORDS:
+        return MATH_WORDS[w]
+    if len(w) >= 3:
+        return r"\text{%s}" % w           # P(error): a word inside mathematics stays upright
+    return w                               # letters side by side are a product of variables (xxᵀ)
+
+
 def math_token(text: str) -> str:
-    """Unicode mathematics → LaTeX math (without the dollars): ``e^{−z}`` → ``e^{-z}``."""
+    r"""Unicode mathematics → LaTeX math (without the dollars): ``e^{−z}`` → ``e^{-z}``.
+
+    A brace after ``^`` or ``_`` groups a script; any other brace is a set's (``{0, 1}`` →
+    ``\{0, 1\}``).  A script of several letters or digits is one index (``δ_ij`` → ``δ_{ij}``).
+    """
     out, i = [], 0
+    braces: list[bool] = []   # for each open brace: is it a set's brace?
     while i < len(text):
         two = text[i:i + 2]
-        if two in MATH_CHARS:
+        if len(two) == 2 and two in MATH_CHARS:
             out.append(MATH_CHARS[two])
             i += 2
             continue
         word = re.match(r"[A-Za-z]+", text[i:])
         if word:
-            w = word.group()
-            # letters side by side are a product of variables (xxᵀ), as TeX sets them
-            out.append(MATH_WORDS.get(w, w))
-            i += len(w)
+            out.append(_word(text, i, word.group()))
+            i += len(word.group())
             continue
         c = text[i]
+        if c == "{" and not (i and text[i - 1] in "^_"):
+            braces.append(True)
+            out.append(r"\{")
+            i += 1
+            continue
+        if c == "{":
+            braces.append(False)
+        if c == "}" and braces:
+            if braces.pop():
+                out.append(r"\}")
+                i += 1
+                continue
+        if c == "Σ":
+            out.append(_sigma(text, i) + " ")
+            i += 1
+            continue
+        if c == "⊥" and i and text[i - 1].isalnum():
+            out.append(r"_{\perp}")            # x⊥, a vector's name, not the relation ⊥
+            i += 1
+            continue
         if c in "^_" and not re.match(r"[\^_]\s*[^\s^_}]", text[i:]):
             i += 1  # a sub- or superscript with nothing to raise would stop TeX
+            continue
+        index = re.match(r"_([A-Za-z0-9]{2,})", text[i:])
+        if index and index.group(1) not in MATH_WORDS:
+            out.append("_{%s}" % index.group(1))
+            i += len(index.group())
             continue
         if c in "^_" and text[i + 1:i + 2] != "{":
             # a script takes one token: brace what follows (x_\log, e^σ) so TeX reads it whole
@@ -150,7 +210,8 @@ def math_token(text: str) -> str:
                 out.append(c + "{" + math_token(word.group()) + "}")
                 i = j + len(word.group())
                 continue
-        out.append(MATH_CHARS[c] + (" " if MATH_CHARS[c][-1:].isalpha() else "") if c in MATH_CHARS
+        spaced = MATH_CHARS.get(c, "")[-1:].isalpha() and i + 1 < len(text)   # \sigma x, not \sigmax
+        out.append(MATH_CHARS[c] + (" " if spaced else "") if c in MATH_CHARS
                    else c if c.isascii() else "?")
         i += 1
     return _balance("".join(out))
@@ -171,8 +232,40 @@ def _balance(tex: str) -> str:
     return "".join(("\\" + c if i in unmatched else c) for i, c in enumerate(tex)) if unmatched else tex
 
 
-def prose(text: str) -> str:
-    """Words as text, runs of mathematical tokens as ``$…$`` (see the module docstring)."""
+def _tokens(text: str) -> list[str]:
+    """Words and spaces, except that a brace group spanning spaces stays one token: e^{log π_k + log 𝒩_k}."""
+    out: list[str] = []
+    depth = 0
+    for token in _TOKEN.findall(text):
+        if depth > 0:
+            out[-1] += token
+        else:
+            out.append(token)
+        if not token.isspace():
+            depth = max(0, depth + token.count("{") - token.count("}"))
+    return out
+
+
+_REFERENCE = re.compile(r"\(([a-z0-9]+(?:-[a-z0-9]+)+)\)")
+
+
+def prose(text: str, refs: Mapping[str, str] | None = None) -> str:
+    """Words as text, runs of mathematical tokens as ``$…$`` (see the module docstring).
+
+    ``refs`` maps a derivation's name to the LaTeX that cites it: "(sigmoid-derivative)"
+    becomes "(Theorem~\\ref{…})", so no internal name reaches the page.
+    """
+    if refs:
+        parts = _REFERENCE.split(text)
+        if len(parts) > 1:
+            # split() alternates text and captured names
+            return "".join(prose(part) if k % 2 == 0 else
+                           ("(%s)" % refs[part] if part in refs else escape("(%s)" % part))
+                           for k, part in enumerate(parts))
+    return _prose(text)
+
+
+def _prose(text: str) -> str:
     pieces: list[str] = []
     run: list[str] = []
 
@@ -191,16 +284,21 @@ def prose(text: str) -> str:
                 body, head = head + body, ""
             while body.endswith(")") and body.count(")") > body.count("("):
                 body, end = body[:-1], ")" + end   # "(explicit d=1..4)": the text's parenthesis
-            pieces.append(escape(head) + "$" + math_token(body) + "$" + escape(end) + tail)
+            tex = math_token(body)
+            if len(body) > 60 or re.search(r"\[-?[\d.]+,", body):   # a list of values may break after its commas
+                tex = tex.replace(", ", r",\allowbreak ")
+            pieces.append(escape(head) + "$" + tex + "$" + escape(end) + tail)
             run.clear()
 
-    for token in _TOKEN.findall(text):
+    tokens = _tokens(text)
+    words = [t for t in tokens if not t.isspace()]
+    for token in tokens:
         if token.isspace():
             # Any run of space (no-break, newline, …) is one plain space: TeX spaces the words
             # itself, and a blank line would start a paragraph where none may be.
             (run if run else pieces).append(" ")
             continue
-        if _is_math(token):
+        if _is_math(token) or _operator_in_math(token, words, bool(run)):
             run.append(token)
             if token.endswith((";", ".")) and not token.endswith(".."):
                 flush()   # a sentence or clause ends here: the mathematics does too
@@ -214,3 +312,13 @@ def prose(text: str) -> str:
                 pieces.append(escape(token))
     flush()
     return "".join(pieces)
+
+
+def _operator_in_math(token: str, words: list[str], in_run: bool) -> bool:
+    """"log" in "θ₀ = log π" or "log 𝒩(x | μ, Σ)": an operator name that mathematics follows."""
+    if _core(token) not in MATH_WORDS or token != _core(token):
+        return False
+    k = words.index(token)
+    following = words[k + 1] if k + 1 < len(words) else ""
+    words[k] = ""   # the same word later in the text is looked at afresh
+    return bool(following) and _is_math(following)

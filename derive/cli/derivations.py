@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import textwrap
 
@@ -26,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "step with its justification and verification verdict.")
     p.add_argument("name", help="a derivation name (see 'derive list')")
     p.add_argument("--no-verify", action="store_true", help="do not verify the steps (faster)")
+    _cache_option(p)
     p.set_defaults(handler=run_show)
 
     p = sub.add_parser("verify", help="verify derivations and print a table of verdicts",
@@ -36,7 +38,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a table")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="worker processes (default: one per core)")
+    _cache_option(p)
     p.set_defaults(handler=run_verify)
+
+
+def _cache_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute every step instead of reading (or writing) the proof cache in "
+                        "$XDG_CACHE_HOME/derive-toolkit; DERIVE_NO_CACHE=1 does the same")
+
+
+def _apply_cache_option(args: argparse.Namespace) -> None:
+    if getattr(args, "no_cache", False):
+        os.environ["DERIVE_NO_CACHE"] = "1"  # the environment reaches the worker processes too
 
 
 def _derivations(names: list[str]) -> list[Derivation]:
@@ -63,7 +77,8 @@ def _indent(text: str, prefix: str = "    ") -> str:
 
 def run_show(args: argparse.Namespace) -> int:
     (d,) = _derivations([args.name])
-    results = None if args.no_verify else d.verify()
+    _apply_cache_option(args)
+    results = None if args.no_verify else verify_many([d])[0]
     rule = "─" * min(shutil.get_terminal_size((88, 20)).columns, 88)
     print(f"{d.title}  [{d.name}]\n{rule}")
     print("Theorem:")
@@ -80,6 +95,8 @@ def run_show(args: argparse.Namespace) -> int:
         verdict = "" if results is None else f"   [{_badge(results[i])}]"
         print(f"Step {i + 1}. {step.justification}{verdict}")
         print(_indent(_pretty(step.claim)))
+        if results is not None:
+            print(f"    scope: {results[i].scope}")
     if results is not None:
         proved = sum(r.proved for r in results)
         print(rule + f"\n{proved}/{len(results)} steps proved.")
@@ -100,6 +117,7 @@ def run_verify(args: argparse.Namespace) -> int:
     if not args.all and not args.names:
         raise UsageError("name at least one derivation, or use --all (see 'derive list')")
     derivations = list(REGISTRY.values()) if args.all else _derivations(args.names)
+    _apply_cache_option(args)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     report = list(zip(derivations, verify_many(derivations, args.jobs)))

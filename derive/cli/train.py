@@ -1,4 +1,9 @@
-"""``derive train logistic|softmax|lda|mlp --data FILE.csv --target COLUMN``: fit a model on a CSV.
+"""``derive train logistic|softmax|lda|mlp --data PATH --target COLUMN``: fit a model on a table.
+
+PATH is a CSV file, read into memory, or data read in row chunks and never held whole
+(``numeric.load``): a .npy or .zarr array, a Parquet file or folder of them, or a CSV file
+with ``--chunked`` (automatic above ``CHUNKED_CSV_BYTES``).  ``--scheduler`` runs the chunked
+passes on a dask cluster.
 
 The trainers live in the ``numeric`` package and are imported only when this command runs,
 so ``derive`` itself never depends on it.
@@ -19,6 +24,10 @@ _SOLVERS = {"logistic": ("newton", "lbfgs", "gd", "sgd"), "softmax": ("newton", 
             "mlp": ("lbfgs", "sgd"), "lda": ()}
 #: A run shorter than this shows no progress bar at all.
 _BAR_DELAY_SECONDS = 0.5
+#: A CSV file larger than this is read in blocks, as with --chunked.
+CHUNKED_CSV_BYTES = 512 * 2**20
+#: Formats that are always read in row chunks.
+_CHUNKED_SUFFIXES = (".npy", ".zarr", ".parquet")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,8 +38,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "Gradients and Hessians are generated from the verified derivations. Prints the "
                     "parameters, the final loss, the iteration count and the training accuracy.")
     p.add_argument("model", choices=MODELS, help="which model to fit")
-    p.add_argument("--data", required=True, metavar="FILE.csv", help="the training table")
-    p.add_argument("--target", required=True, metavar="COLUMN", help="the column holding the labels")
+    p.add_argument("--data", required=True, metavar="PATH",
+                   help="the training data: FILE.csv, or, read in row chunks without holding it in memory, "
+                        "FILE.npy, FILE.zarr, FILE.parquet or a folder of .parquet files")
+    p.add_argument("--target", required=True, metavar="COLUMN",
+                   help="the column holding the labels (for .npy/.zarr: its index, -1 for the last)")
+    p.add_argument("--chunked", action="store_true",
+                   help=f"read a CSV file in blocks, never whole (automatic above {CHUNKED_CSV_BYTES // 2**20} MiB); "
+                        "logistic, softmax and lda only")
+    p.add_argument("--chunk-mb", type=float, default=32.0, metavar="MB",
+                   help="chunked data: MiB of features per row chunk (default 32)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="chunked data: run the passes on the dask cluster at ADDRESS (e.g. tcp://host:8786)")
     p.add_argument("--l2", type=float, default=None, metavar="λ",
                    help="penalty (λ/2)‖coef‖² on the mean loss (default 0; mlp: 1e-4); "
                         "scikit-learn's C = 1/(n·λ)")
@@ -44,6 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the sgd shuffles and the mlp's initial weights")
     p.add_argument("--json", action="store_true",
                    help="print {coef, intercept, loss, n_iter, converged, accuracy} (and classes, features) as JSON")
+    p.add_argument("--summary", action="store_true",
+                   help="logistic/softmax with l2=0: also print the maximum-likelihood results table "
+                        "(standard errors, z, p-values, intervals)")
     p.set_defaults(handler=run_train)
 
 
@@ -62,6 +84,9 @@ def _check_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--max-iter must be a positive integer, got {args.max_iter}")
     if args.tol is not None and not args.tol > 0:
         raise UsageError(f"--tol must be positive, got {args.tol}")
+    if args.summary and (args.model not in ("logistic", "softmax") or args.l2):
+        raise UsageError("--summary applies to logistic and softmax fitted with l2=0 (maximum likelihood): "
+                         "a penalised estimate has no such standard errors")
 
 
 def _estimator(args: argparse.Namespace):
@@ -117,33 +142,96 @@ def _mean_log_loss(model: Any, X, y) -> float:
     """(1/n) Σ −log P(y_i | x_i): the mean cross-entropy of the fitted posterior (no penalty)."""
     import numpy as np
 
+    def picked(P, labels):
+        labels = np.ravel(labels)
+        with np.errstate(divide="ignore"):
+            return -np.log(P[np.arange(len(labels)), np.searchsorted(model.classes_, labels)])
+
     proba = model.predict_proba(X)
-    index = np.searchsorted(model.classes_, y)
-    with np.errstate(divide="ignore"):
-        return float(-np.mean(np.log(proba[np.arange(len(y)), index])))
+    if hasattr(proba, "map_blocks"):  # chunked: one lazy pass
+        import dask.array as da
+
+        return float(da.map_blocks(picked, proba, y[:, None], drop_axis=1, dtype=float).mean().compute())
+    return float(np.mean(picked(proba, y)))
+
+
+def _is_chunked(args: argparse.Namespace) -> bool:
+    from pathlib import Path
+
+    path = Path(args.data)
+    if path.suffix.lower() in _CHUNKED_SUFFIXES or path.is_dir():
+        return True
+    return args.chunked or (path.is_file() and path.stat().st_size > CHUNKED_CSV_BYTES)
+
+
+def _load(args: argparse.Namespace):
+    """The table, in memory (CSV) or as row chunks (numeric.load), and whether it is chunked."""
+    if not _is_chunked(args):
+        if args.scheduler:
+            raise UsageError("--scheduler applies to chunked data only (.npy, .zarr, .parquet, or --chunked)")
+        from numeric.csvdata import load_csv
+
+        return load_csv(args.data, args.target), False
+    if args.model == "mlp":
+        raise UsageError("mlp trains in memory only; chunked data works with logistic, softmax and lda")
+    if not args.chunk_mb > 0:
+        raise UsageError(f"--chunk-mb must be positive, got {args.chunk_mb}")
+    from numeric.load import load_table
+
+    return load_table(args.data, args.target, chunk_bytes=int(args.chunk_mb * 2**20)), True
+
+
+def _connect(address: str | None):
+    """A dask client for ``address`` (closed by the caller), or a no-op context without one."""
+    import contextlib
+
+    if not address:
+        return contextlib.nullcontext()
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--scheduler needs dask's distributed: pip install 'derive-toolkit[dask]'") from None
+    try:
+        return Client(address, timeout="5s")
+    except (OSError, TimeoutError) as exc:
+        raise OSError(f"the dask scheduler at {address} does not answer ({type(exc).__name__}); "
+                      "is it running, and is the address right?") from None
+
+
+def _fit(args: argparse.Namespace, model, table) -> None:
+    if args.model == "lda":
+        model.fit(table.X, table.y)
+        return
+    bar, callback = _progress_bar(model, _default_max_iter(model))
+    try:
+        model.fit(table.X, table.y, callback=callback)
+    finally:
+        bar.close()
 
 
 def run_train(args: argparse.Namespace) -> int:
     _check_options(args)
-    from numeric.csvdata import load_csv
+    table, chunked = _load(args)
+    with _connect(args.scheduler):
+        return _train(args, table, chunked)
 
-    table = load_csv(args.data, args.target)
+
+def _train(args: argparse.Namespace, table, chunked: bool) -> int:
     model = _estimator(args)
-    n_classes = len(set(table.y.tolist()))
+    n_classes = 2 if chunked else len(set(table.y.tolist()))  # a chunked fit counts classes in its first pass
     if args.model == "logistic" and n_classes > 2:
         raise ValueError(f"{args.data}: column {args.target!r} has {n_classes} classes; logistic regression "
                          f"is for two: use 'derive train softmax'")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if args.model == "lda":
-            model.fit(table.X, table.y)
-        else:
-            bar, callback = _progress_bar(model, _default_max_iter(model))
-            try:
-                model.fit(table.X, table.y, callback=callback)
-            finally:
-                bar.close()
-    accuracy = float(model.score(table.X, table.y))
+        try:
+            _fit(args, model, table)
+            accuracy = float(model.score(table.X, table.y))
+        except (ValueError, OSError) as exc:
+            if not chunked:
+                raise
+            # Reading a chunk failed mid-pass (pyarrow, pandas): name the data, keep one line.
+            raise ValueError(f"{args.data}: {str(exc).strip().splitlines()[0]}") from None
     loss = float(model.loss_) if hasattr(model, "loss_") else _mean_log_loss(model, table.X, table.y)
     coef, intercept = _parameters(model)
     result = {
@@ -155,10 +243,13 @@ def run_train(args: argparse.Namespace) -> int:
     }
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
+    summary = model.summary(xnames=list(table.features), yname=args.target) if args.summary else None
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         _print_report(args, table, model, result)
+    if summary is not None:
+        print(summary)
     return 0
 
 

@@ -33,7 +33,7 @@ DERIVATION = Derivation(
             sp.Derivative(sigmoid(z), z),
             (sp.Derivative(1 / (1 + _e), z), "definition σ(z) = 1/(1 + e^{−z})"),
             (_e / (1 + _e) ** 2, "chain rule: d/dz (1 + e^{−z})^{−1} = e^{−z}/(1 + e^{−z})²"),
-            (1 / (1 + _e) * (_e / (1 + _e)), "split the square into two factors"),
+            (sp.Mul(1 / (1 + _e), _e / (1 + _e), evaluate=False), "split the square into two factors"),
             (1 / (1 + _e) * (1 - 1 / (1 + _e)), "e^{−z}/(1 + e^{−z}) = 1 − 1/(1 + e^{−z})"),
             (DERIVATIVE, "definition of σ, read backwards"),
         ),
@@ -46,7 +46,7 @@ DERIVATION = Derivation(
         ),
         *chain(
             sigmoid(LOGIT),
-            (1 / (1 + sp.exp(-LOGIT)), "definition of σ"),
+            (1 / (1 + sp.exp(-LOGIT, evaluate=False)), "definition of σ"),
             (1 / (1 + (1 - p) / p), "e^{−log(p/(1−p))} = (1 − p)/p"),
             (p, "1 + (1 − p)/p = 1/p"),
         ),

@@ -47,7 +47,9 @@ def test_matrix_claims_are_checked_at_each_dimension():
     grad = Grad(sp.log(1 + sp.exp(-(Dot(theta, x) + theta0))), theta)
     right = -(1 - sigmoid(Dot(theta, x) + theta0)) * x
     r = verify_claim(Eq(grad, right))
-    assert r.verdict is Verdict.PROVED and "d=1..4" in r.method
+    assert r.verdict is Verdict.PROVED and "proved at d = 1..4" in r.method
+    assert [dict(c)["d"] for c in r.scope.proved_at] == [1, 2, 3, 4]
+    assert len(r.scope.numeric_at) == 2 and all(dict(c)["d"] > 4 for c in r.scope.numeric_at)
     assert verify_claim(Eq(grad, -sigmoid(Dot(theta, x) + theta0) * x)).verdict is Verdict.REFUTED
 
 
@@ -125,7 +127,8 @@ def test_unknown_methods_are_rejected():
         verify_claim(Eq(z, z), methods=["magic"])
 
 
-def test_verdicts_are_reproducible():
+def test_verdicts_are_reproducible(monkeypatch):
+    monkeypatch.setenv("DERIVE_NO_CACHE", "1")  # recompute, not read back from the proof cache
     claim = Eq(sigmoid(z), sp.Rational(1, 2) + z / 4)
     first = verify_claim(claim, seed=3)
     clear_cache()  # recompute rather than recall

@@ -141,3 +141,24 @@ def test_help_lists_the_models(capsys: pytest.CaptureFixture) -> None:
         main(["train", "--help"])
     assert exit_info.value.code == 0
     assert "logistic" in capsys.readouterr().out
+
+
+def test_summary_prints_the_results_table(capsys: pytest.CaptureFixture) -> None:
+    from pathlib import Path
+
+    data = Path(__file__).parents[2] / "examples" / "gaussian_classes.csv"
+    assert main(["train", "logistic", "--data", str(data), "--target", "label", "--summary"]) == 0
+    out = capsys.readouterr().out
+    assert "Logit Regression Results" in out and "std err" in out
+    table = out[out.index("Logit Regression Results"):]
+    assert [line.split()[0] for line in table.splitlines() if line.startswith(("x1 ", "x2 ", "const "))] == \
+        ["x1", "x2", "const"]
+
+
+def test_summary_is_refused_for_a_penalised_fit(capsys: pytest.CaptureFixture) -> None:
+    from pathlib import Path
+
+    data = Path(__file__).parents[2] / "examples" / "gaussian_classes.csv"
+    assert main(["train", "logistic", "--data", str(data), "--target", "label", "--summary", "--l2", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--summary" in err and "l2=0" in err

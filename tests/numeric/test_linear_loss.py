@@ -13,7 +13,7 @@ from derive.symbols import K as K_SYM
 from derive.symbols import d as D_SYM
 from derive.symbols import theta0 as THETA0_SYM
 from derive.symbols import y as Y_SYM
-from numeric import linear_loss, parallel
+from numeric import design, linear_loss, parallel
 from numeric.linear_loss import BinaryObjective, MultinomialObjective
 
 from .conftest import evaluate_constant
@@ -91,7 +91,7 @@ def test_blocks_and_threads_do_not_change_the_results(rng: np.random.Generator, 
     theta = 0.2 * rng.standard_normal(obj.n_params)
     v = rng.standard_normal(obj.n_params)
     one_block = obj.value_gradient_hessian(theta), obj.hessp(theta, v)
-    monkeypatch.setattr(linear_loss, "_BLOCK_BYTES", 8 * 37)  # blocks of a few rows
+    monkeypatch.setattr(design, "BLOCK_BYTES", 8 * 37)  # blocks of a few rows
     monkeypatch.setattr(parallel, "_MIN_ENTRIES_PER_THREAD", 1)  # one range per core
     many = obj.value_gradient_hessian(theta), obj.hessp(theta, v)
     assert many[0][0] == pytest.approx(one_block[0][0], rel=1e-13)

@@ -36,7 +36,7 @@ def test_matches_scikit_learn_on_breast_cancer(C: float) -> None:
     scale = np.max(np.abs(theirs.coef_))
     assert_allclose(ours.coef_, theirs.coef_[0], rtol=1e-6, atol=1e-6 * scale)
     assert ours.intercept_ == pytest.approx(theirs.intercept_[0], rel=1e-6, abs=1e-6 * scale)
-    assert ours.converged_ and not ours.separable_
+    assert ours.converged_ and ours.separable_ == "none"
 
 
 def test_unpenalised_breast_cancer_is_separable_and_says_so() -> None:
@@ -44,7 +44,7 @@ def test_unpenalised_breast_cancer_is_separable_and_says_so() -> None:
     with pytest.warns(SeparableDataWarning, match="linearly separable"):
         model = LogisticRegression().fit(X, y)
     assert issubclass(SeparableDataWarning, ConvergenceWarning)
-    assert model.separable_ and not model.converged_
+    assert model.separable_ == "complete" and not model.converged_ and model.l2_used_ > 0
     assert np.all(np.isfinite(model.coef_)) and np.isfinite(model.intercept_) and np.isfinite(model.loss_)
     assert model.score(X, y) == 1.0
     assert np.all(np.isfinite(model.predict_proba(X)))

@@ -1,4 +1,4 @@
-"""Golden LaTeX of each kind of step, and badges that follow the verifier's results."""
+"""Golden LaTeX of each kind of step, and marks that follow the verifier's results."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from derive.ops import Dot
 from derive.step import Derivation, Step, chain
 from derive.symbols import P, Y, pi0, pi1, theta, x
 from derive.verify import StepResult, Verdict
-from reports.document import (Section, assumption_latex, badge, chain_display, lecture_notes, section, standalone,
-                              theorem_box)
+from reports.document import (Section, assumption_latex, badge, chain_display, mark, section, standalone,
+                              theorem_box, where_line)
+from reports.names import names_for
+from reports.notes import lecture_notes
 
 z = sp.Symbol("z", real=True)
 t = sp.Symbol("t", positive=True)
-FIT = r"\fitto{\dimexpr\linewidth-4em-\wd\lhsbox\relax}"
 PROVED = StepResult(Verdict.PROVED, "expand")
 REFUTED = StepResult(Verdict.REFUTED, "mpmath, 50 digits", residual=0.1, counterexample={"z": "0.5", "theta_0": "-1.25e-3"})
 UNDECIDED = StepResult(Verdict.UNDECIDED, "undecided (numerically consistent at 24 points)")
@@ -34,6 +35,10 @@ def small() -> Derivation:
 
 # -- badges ------------------------------------------------------------------------------
 
+def test_mark_of_each_verdict():
+    assert [mark(r) for r in (PROVED, REFUTED, UNDECIDED, None)] == [r"\ok", r"\bad", r"\unk", ""]
+
+
 def test_badge_of_each_verdict():
     assert badge(PROVED) == r"\proved{expand}"
     assert badge(REFUTED) == (r"\refuted{mpmath, $50$ digits; counterexample "
@@ -48,11 +53,10 @@ def test_equality_steps_with_their_notes():
     assert got == (
         r"\setlength{\notewidth}{20.5em}\sbox{\lhsbox}{$\displaystyle \sigma\left(- z\right)$}" "\n"
         r"\begin{align*}" "\n"
-        r"\sigma\left(- z\right) &= " + FIT + r"{\frac{1}{e^{z} + 1}} "
-        r"\tag*{\stepnote{1}{definition of $\sigma$ at $-z$}{\proved{expand}}} \\" "\n"
-        r"&= " + FIT + r"{1 - \sigma\left(z\right)} "
-        r"\tag*{\stepnote{2}{$\sigma (-z) = 1 - \sigma (z)$}"
-        r"{\undecided{undecided (numerically consistent at $24$ points)}}}" "\n"
+        r"\sigma\left(- z\right) &= \frac{1}{e^{z} + 1} "
+        r"\tag*{\stepnote{1}{definition of $\sigma$ at $-z$}{\ok}} \\" "\n"
+        r"&= 1 - \sigma\left(z\right) "
+        r"\tag*{\stepnote{2}{$\sigma (-z) = 1 - \sigma (z)$}{\unk}}" "\n"
         r"\end{align*}")
 
 
@@ -60,7 +64,7 @@ def test_sign_step_uses_its_relation():
     d = Derivation(name="sign", title="Sign", statement=(sp.Gt(t * sigmoid(z), 0, evaluate=False),),
                    steps=chain(t * sigmoid(z), (0, "a product of positive factors", sp.Gt)))
     got = chain_display(d, [0], [PROVED])
-    assert r"t \sigma\left(z\right) &> " + FIT + "{0}" in got
+    assert r"t \sigma\left(z\right) &> 0" in got
 
 
 def test_broken_chain_shows_where_the_step_starts():
@@ -83,7 +87,7 @@ def test_long_left_side_gets_a_line_of_its_own():
     # the left side is not in the column, which is empty
     assert rows[0].startswith(r"\setlength{\notewidth}{") and rows[0].endswith(r"\sbox{\lhsbox}{$\displaystyle $}")
     assert rows[2].startswith(r"\MoveEqLeft[2] \log{\left(")
-    assert rows[3].startswith(r"&= " + FIT + "{")
+    assert rows[3].startswith(r"&= \log{")
 
 
 def test_long_sum_is_broken_at_its_signs():
@@ -94,7 +98,7 @@ def test_long_sum_is_broken_at_its_signs():
     rows = chain_display(d, [0], [PROVED]).splitlines()
     continuation = [r for r in rows if r.startswith(r"&\quad ")]
     assert continuation, rows
-    assert all(r.startswith(r"&\quad " + FIT + "{+ ") for r in continuation)
+    assert all(r.startswith(r"&\quad + ") for r in continuation)
     # every term is printed exactly once across the lines
     body = "\n".join(rows)
     assert all(body.count(r"\sigma\left(b_{%d}\right)" % i) == 1 for i in range(12))
@@ -134,16 +138,22 @@ def test_an_unknown_assumption_keeps_its_words_with_symbols_printed():
 def test_section_and_documents():
     d = small()
     item = Section(d, [PROVED, REFUTED])
-    tex = section(item)
+    tex = section(item, motivation="Why σ(−z) matters.")
     assert tex.startswith(r"\section{\texorpdfstring{A toy}{A toy}}\label{sec:toy}")
-    assert r"\refuted{" in tex and r"\proved{expand}" in tex
-    assert r"\refuted{1 proved, 1 refuted}" in tex          # the verdict line counts the results
+    assert "\n\nWhy $\\sigma (-z)$ matters.\n\n" in tex       # the motivation opens the section
+    # the proof carries marks only; methods and sizes are the appendix's
+    assert r"{\ok}" in tex and r"{\bad}" in tex and r"\proved{" not in tex and "expand" not in tex
     handout = standalone(item)
     # one LaTeX pass builds a handout: nothing to cross-reference
     assert "\\nofiles" in handout and not re.search(r"\\(label|ref|hyperref|tableofcontents)\b", handout)
+    assert "How each step was checked" in handout and r"\proved{expand}" not in handout
     notes = lecture_notes([item], [r"\section{Appendix}"])
     assert r"\tableofcontents" in notes and notes.rstrip().endswith(r"\end{document}")
     assert r"\section{Appendix}" in notes
+    for heading in ("Notation", "Summary of results", "How each step was checked"):
+        assert heading in notes
+    # sections run on: no page is forced, and nothing is scaled down
+    assert not re.search(r"\\(clearpage|newpage|scalebox|resizebox|fitto|small|footnotesize|scriptsize)\b", notes)
 
 
 def test_section_refuses_mismatched_results():
@@ -163,6 +173,28 @@ def test_badges_follow_the_verifier():
     results = d.verify()
     assert [r.verdict for r in results] == [Verdict.PROVED, Verdict.REFUTED]
     tex = section(Section(d, results))
-    assert tex.count(r"\proved{") == 1
-    assert tex.count(r"\refuted{") == 2        # the step, and the verdict line
-    assert "counterexample $z = " in tex
+    assert tex.count(r"{\ok}") == 1 and tex.count(r"{\bad}") == 1
+    # the appendix table names the counterexample
+    from reports.checked import checked_table
+
+    table = checked_table([Section(d, results)])
+    assert "counterexample $z = " in table
+
+
+def test_named_quantities_are_defined_once():
+    defined: set[str] = set()
+    names = names_for("bce-gradient")
+    first = where_line(names, defined)
+    assert first.startswith(r"\par\smallskip{\raggedright where $z = \boldsymbol{\theta}^{\top} \mathbf{x} + \theta_{0}$ (the logit); $p = ")
+    assert "$p = \\sigma\\left(z\\right)$" in first
+    # the next section recalls them instead of defining them again
+    assert where_line(names_for("sgd-update"), defined) == (
+        r"\par\smallskip{\raggedright with $z$, $p$, $L$ as before.\par}")
+
+
+def test_theorem_states_results_with_named_quantities():
+    box = theorem_box(REGISTRY["mlp-backprop"], names=names_for("mlp-backprop"))
+    # ∂L/∂W₁ = [(W₂ᵀ(s − y)) ⊙ (1 − h ⊙ h)] xᵀ, with the brackets that make it type-check
+    assert (r"\left[\left(\mathbf{W}_{2}^{\top} \left(\mathbf{s} - \mathbf{y}\right)\right) \odot "
+            r"\left(\mathbf{1} - \mathbf{h} \odot \mathbf{h}\right)\right] \mathbf{x}^{\top}") in box
+    assert r"\boldsymbol{\delta}_{1} = " in box        # δ₁ is defined where it is first needed

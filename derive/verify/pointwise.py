@@ -1,0 +1,183 @@
+"""The numeric search at large sizes, with derivatives taken numerically.
+
+Carrying a claim out symbolically (``prepare``) costs seconds at d = 8: a gradient of a
+network's loss by an 8×8 weight matrix is 64 symbolic derivatives of a large expression.
+Beyond the sizes it is proved at, a claim only needs to be *evaluated*, so here each
+derivative (∇, ∂/∂W, ∇², Jacobians, d/dz) is computed by mpmath's high-precision numerical
+differentiation of the undifferentiated function, which is compiled once.  The rest of the
+claim is carried out as usual (matrix products and the like are cheap).  Only a
+disagreement far above the differentiation error refutes (see ``TOLERANCE_DIGITS``).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Callable, Sequence
+
+import mpmath
+import sympy as sp
+
+from ..assumptions import Assumption, Instance
+from ..ops import Grad, GradAt, GradMatrix, Hessian, Jacobian
+from .prepare import prepare, unlimit
+from .prove import entries
+from .search import DIGITS, LIMIT_AT, Found, mpmath_function, sampler, violates
+
+__all__ = ["search_pointwise", "TOLERANCE_DIGITS"]
+
+TOLERANCE_DIGITS = 25  # numerical derivatives at 50 digits are good to far more than this
+_DIFFERENTIATING = (Grad, GradAt, GradMatrix, Hessian, Jacobian, sp.Derivative)
+Point = dict
+
+
+def _outermost(expr: sp.Basic) -> list[sp.Basic]:
+    """The derivative nodes of ``expr`` not inside another derivative node."""
+    found: list = []
+
+    def walk(node: sp.Basic) -> None:
+        if isinstance(node, _DIFFERENTIATING):
+            found.append(node)
+            return
+        for arg in node.args:
+            walk(arg)
+    walk(expr)
+    return list(dict.fromkeys(found))
+
+
+class _Compiled:
+    """``expr`` as a function of a point, its derivative nodes evaluated numerically.
+
+    ``by_substitution``: each call puts the point's numbers into the expression and then
+    carries it out (cheap once, with numbers there is little left to carry out); otherwise
+    the expression is carried out symbolically once and compiled, for a function that is
+    called many times (the function inside a derivative).
+    """
+
+    def __init__(self, expr: sp.Basic, by_substitution: bool = False):
+        self.nodes = _outermost(expr)
+        self.holders = [_placeholder(n) for n in self.nodes]
+        self.inner = [_node_rule(n) for n in self.nodes]
+        self.body = expr.xreplace(dict(zip(self.nodes, self.holders)))
+        self.holder_symbols = [s for h in self.holders for s in entries(h)]
+        self.by_substitution = by_substitution
+        if by_substitution:
+            self.symbols = sorted(self.body.free_symbols - set(self.holder_symbols), key=sp.default_sort_key)
+            return
+        values = entries(prepare(self.body))
+        free = set().union(*(v.free_symbols for v in values)) - set(self.holder_symbols)
+        self.symbols = sorted(free, key=sp.default_sort_key)
+        self.function = mpmath_function(self.symbols + self.holder_symbols, values)
+
+    def __call__(self, point: Point) -> list:
+        filled = [v for rule in self.inner for v in rule(point)]
+        if self.by_substitution:
+            numbers = {s: sp.Float(point[s], DIGITS) for s in self.symbols}
+            numbers.update({h: sp.Float(v, DIGITS) for h, v in zip(self.holder_symbols, filled)})
+            return [sp.N(e, DIGITS) for e in entries(prepare(self.body.xreplace(numbers)))]
+        out = self.function(*([point[s] for s in self.symbols] + filled))
+        return list(out) if isinstance(out, (list, tuple)) else [out]
+
+
+def _placeholder(node: sp.Basic) -> sp.Basic:
+    if isinstance(node, sp.Derivative) or not getattr(node, "shape", None):
+        return sp.Dummy("D")
+    rows, cols = node.shape
+    return sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Dummy("D"))
+
+
+def _variables(v: sp.Basic) -> list[sp.Symbol]:
+    found = entries(prepare(v))
+    if not all(isinstance(s, sp.Symbol) for s in found):
+        raise ValueError(f"cannot differentiate numerically by {v}: not a matrix of symbols")
+    return found
+
+
+def _partial(f: _Compiled, point: Point, variables: list, orders: tuple, entry: int = 0):
+    """∂^{orders} f[entry] / ∂variables at the point, by mpmath.diff."""
+    def g(*values):
+        return f({**point, **dict(zip(variables, values))})[entry]
+    return mpmath.diff(g, tuple(point[v] for v in variables), orders)
+
+
+def _node_rule(node: sp.Basic) -> Callable[[Point], list]:
+    """A function from a point to the entries of the derivative ``node`` there."""
+    if isinstance(node, sp.Derivative):
+        f, pairs = _Compiled(node.expr), list(node.variable_count)
+        variables, orders = [v for v, _ in pairs], tuple(int(n) for _, n in pairs)
+        return lambda point: [_partial(f, point, variables, orders)]
+    f_expr, v = node.args[0], node.args[1]
+    f, variables = _Compiled(f_expr), _variables(v)
+    if isinstance(node, Hessian):
+        def hessian(point):
+            return [_partial(f, point, [a, b] if a != b else [a], (1, 1) if a != b else (2,))
+                    for a in variables for b in variables]
+        return hessian
+    if isinstance(node, Jacobian):
+        rows = len(entries(prepare(f_expr)))
+        return lambda point: [_partial(f, point, [b], (1,), i) for i in range(rows) for b in variables]
+    if isinstance(node, GradAt):
+        at = _Compiled(node.args[2])
+
+        def gradient_at(point):
+            moved = {**point, **dict(zip(variables, at(point)))}
+            return [_partial(f, moved, [b], (1,)) for b in variables]
+        return gradient_at
+    # Grad and GradMatrix: one partial derivative per entry of the variable, in its order.
+    return lambda point: [_partial(f, point, [b], (1,)) for b in variables]
+
+
+def _real(values: list) -> list | None:
+    out = []
+    for v in values:
+        if isinstance(v, sp.Basic):
+            if not v.is_number or v.has(sp.nan, sp.zoo):
+                return None
+            v = complex(v) if not v.is_real else sp.Float(v, DIGITS)._mpf_
+            v = mpmath.mpc(v) if isinstance(v, complex) else mpmath.mpf(v)
+        v = mpmath.mpmathify(v)
+        if isinstance(v, mpmath.mpc):
+            if abs(v.imag) > mpmath.mpf(10) ** (-TOLERANCE_DIGITS) * max(1, abs(v)):
+                return None
+            v = v.real
+        if not mpmath.isfinite(v):
+            return None
+        out.append(v)
+    return out
+
+
+def search_pointwise(instance: Instance, rel: type, assumptions: Sequence[Assumption], seed: int,
+                     limit_var: sp.Symbol | None, n_points: int) -> Found:
+    """Like ``search.search`` on the instance, with derivatives taken numerically."""
+    lhs, rhs = (_Compiled(unlimit(side), by_substitution=True) for side in (instance.expr.lhs, instance.expr.rhs))
+    symbols = sorted(set(lhs.symbols) | set(rhs.symbols) | {s for c in (lhs, rhs) for r in c.nodes
+                                                            for s in r.free_symbols} - {limit_var},
+                     key=sp.default_sort_key)
+    draw = sampler(instance, assumptions, symbols)
+    rng = random.Random(seed)
+    result = Found()
+    with mpmath.workdps(DIGITS):
+        for _ in range(n_points * 3):
+            if result.points >= n_points:
+                break
+            point = draw(rng)
+            if limit_var is not None:
+                point[limit_var] = LIMIT_AT
+            try:
+                left, right = _real(lhs(point)), _real(rhs(point))
+            except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+                continue
+            if left is None or right is None:
+                continue
+            left, right = (left * len(right), right) if len(left) == 1 < len(right) else (left, right)
+            right = right * len(left) if len(right) == 1 < len(left) else right
+            if len(left) != len(right):
+                raise ValueError(f"shape mismatch: {len(left)} entries against {len(right)}")
+            diffs = [a - b for a, b in zip(left, right)]
+            scale = max([1] + [abs(v) for v in left + right])
+            bound = mpmath.mpf(10) ** -4 if limit_var is not None else mpmath.mpf(10) ** (-TOLERANCE_DIGITS) * scale
+            result.points += 1
+            result.residual = max(result.residual, float(max((abs(v) for v in diffs), default=0)))
+            if violates(diffs, rel, bound):
+                result.counterexample = {str(s): mpmath.nstr(point[s], 12) for s in symbols}
+                break
+    return result
