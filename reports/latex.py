@@ -19,11 +19,11 @@ from typing import Any
 
 import sympy as sp
 from sympy.printing.conventions import split_super_sub
-from sympy.printing.latex import LatexPrinter, translate
+from sympy.printing.latex import LatexPrinter, accepted_latex_functions, translate
 from sympy.printing.precedence import PRECEDENCE
 
 from derive import ops
-from derive.functions import sigmoid
+from derive.vocabulary import declaration_of
 
 __all__ = ["LecturePrinter", "latex", "ALIASES"]
 
@@ -31,10 +31,6 @@ __all__ = ["LecturePrinter", "latex", "ALIASES"]
 ALIASES: dict[str, str] = {"P": r"\boldsymbol{\Sigma}^{-1}"}
 
 _GREEK_VARIANTS = {"epsilon": r"\varepsilon"}
-
-#: How a function applied element-wise is named (``tanh ∘ M`` prints as ``\tanh(M)``).
-_FUNCTION_NAMES = {"tanh": r"\tanh", "exp": r"\exp", "log": r"\log", "sigmoid": r"\sigma",
-                   "sin": r"\sin", "cos": r"\cos"}
 
 
 def _name_parts(name: str) -> tuple[str, list[str], list[str]]:
@@ -97,6 +93,8 @@ class LecturePrinter(LatexPrinter):
         # SymPy asks the object first (``expr._latex``).  The operators in derive.ops carry
         # their own, but the report's notation is decided here: a rule of this printer for
         # the object's class (or a base class) wins, unless a more specific class prints itself.
+        # The vocabulary's functions (σ, softplus, ReLU, ...) have no rule here: they print from
+        # their one declaration in derive.vocabulary.
         for cls in type(expr).__mro__:
             method = LecturePrinter.__dict__.get("_print_" + cls.__name__)
             if method is not None:
@@ -279,8 +277,14 @@ class LecturePrinter(LatexPrinter):
         return body if exp is None else r"%s^{%s}" % (body, exp)
 
     def _print_Elementwise(self, expr: ops.Elementwise) -> str:
+        # A declared function's LaTeX comes from its declaration (``tanh ∘ M`` prints as \tanh(M)).
         func = expr.func_class
-        name = _FUNCTION_NAMES.get(func.__name__, r"\operatorname{%s}" % func.__name__)
+        decl = declaration_of(func)
+        if decl is not None:
+            name = decl.latex
+        else:
+            known = func.__name__ in accepted_latex_functions
+            name = "\\" + func.__name__ if known else r"\operatorname{%s}" % func.__name__
         return r"%s\left(%s\right)" % (name, self._print(expr.args[1]))
 
     def _print_Pow(self, expr: sp.Pow) -> str:
@@ -322,11 +326,6 @@ class LecturePrinter(LatexPrinter):
         if arg.has(sp.MatrixSymbol) or sp.count_ops(arg) > 4:
             return self._do_exponent(r"\exp\left(%s\right)" % self._print(arg), exp)
         return super()._print_ExpBase(expr, exp)
-
-    # -- scalar functions ------------------------------------------------------------------
-    def _print_sigmoid(self, expr: sigmoid, exp: str | None = None) -> str:
-        body = r"\sigma\left(%s\right)" % self._print(expr.args[0])
-        return body if exp is None else r"%s^{%s}" % (body, exp)
 
 
 def latex(expr: sp.Basic, **settings: Any) -> str:

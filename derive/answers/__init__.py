@@ -18,7 +18,12 @@ The language in brief (the module docstrings hold the details):
   left to right like ``*`` (``1/2 x`` is x/2; ``p(1-p)`` is a product since p is a symbol);
   ``log p`` applies log to p.  Transpose: ``^T``, ``.T``, ``ᵀ``, ``^\top``.  Unicode ``−``,
   ``·``, ``×``, ``⊙``, ``²``, ``⁻¹`` work.
-* **Functions**: exp log ln sqrt sigma sigmoid tanh cosh sinh softmax diag outer norm inv det abs.
+* **Functions**: every function of the vocabulary (``derive.vocabulary``: exp log ln sigma
+  sigmoid softplus logsumexp relu max tanh cosh sinh sech abs, and any a course declares),
+  with ``f'(x)`` its derivative; and the operators sqrt softmax diag outer norm inv det.
+* **Bars**: ``|z|`` abs of a scalar, ``|Σ|`` determinant of a square matrix, ``|θ|`` the norm of
+  a vector (echoed as one), ``||θ||`` the norm; ``|A|`` of a non-square matrix is refused.
+* **Sums**: ``\sum_j``, ``\sum_{j=1}^{K}``, ``sum_j(…)`` over the index letters i and j.
 * **Names**: the target's symbols under any spelling (``theta_0``, ``theta0``, ``θ₀``,
   ``\theta_{0}``, ``\boldsymbol\theta``; ``eps``/``ε``); ``e`` and ``pi`` unless declared.
 * **Arrays**: NumPy semantics in plain text (``*`` of equal shapes is elementwise), matrix
@@ -30,10 +35,11 @@ The language in brief (the module docstrings hold the details):
   bounded, so ``9**9**9**9`` is refused at once.
 """
 
+from .define import declare_definition
 from .errors import KINDS, ParseError
 from .names import FUNCTIONS, INDEX_I, INDEX_J, SymbolSpec
 from .parse import Parsed, clear_cache, parse_answer
 from .tokens import MAX_CHARS
 
-__all__ = ["parse_answer", "Parsed", "ParseError", "SymbolSpec", "KINDS", "FUNCTIONS", "INDEX_I", "INDEX_J",
+__all__ = ["declare_definition", "parse_answer", "Parsed", "ParseError", "SymbolSpec", "KINDS", "FUNCTIONS", "INDEX_I", "INDEX_J",
            "MAX_CHARS", "clear_cache"]

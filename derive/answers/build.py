@@ -26,28 +26,15 @@ import sympy as sp
 from lark import Token, Tree
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from ..functions import sigmoid
-from ..ops import Diag, Dot, Elementwise, Softmax
+from ..ops import Dot, Elementwise
+from .calls import Calls
 from .errors import ParseError
-from .names import shape_of
+from .names import describe_shape, shape_of
 from .tokens import MAX_EXPONENT, MAX_POWER_BITS, MAX_TREE_DEPTH
 
 __all__ = ["Builder", "check_depth", "shape_of", "describe_shape"]
 
 Value = sp.Expr | MatrixExpr
-
-#: Functions that act on each entry of an array.
-ENTRYWISE: dict[str, type] = {
-    "exp": sp.exp, "log": sp.log, "sigmoid": sigmoid, "tanh": sp.tanh, "cosh": sp.cosh, "sinh": sp.sinh,
-    "abs": sp.Abs,
-}
-
-
-def describe_shape(shape: tuple | None) -> str:
-    if shape is None:
-        return "a scalar"
-    return f"{sp.sstr(shape[0])}×{sp.sstr(shape[1])}"
-
 
 def check_depth(tree: Tree) -> None:
     """Refuse trees deeper than MAX_TREE_DEPTH, before anything recurses over them."""
@@ -75,12 +62,13 @@ def _is_zero(v: Value) -> bool:
     return shape_of(v) is None and v.is_zero is True
 
 
-class Builder:
+class Builder(Calls):
     """Builds one answer; ``latex`` selects LaTeX's reading of products of matrices."""
 
     def __init__(self, latex: bool):
         self.latex = latex
         self.index: set[sp.Symbol] = set()
+        self.summed: set[sp.Symbol] = set()
         # What the answer divides by or takes the log of, as written:
         # SymPy turns 0/(σ(z) − σ(z)) into 0 and u − u into 0 as they are built, so the
         # checker needs these to see a 0/0 or ∞ − ∞ form that the expression no longer shows.
@@ -186,8 +174,15 @@ class Builder:
         return self.power(self.build(base), self.build(exponent), op.start_pos, entrywise=True)
 
     def _transpose(self, node: Tree) -> Value:
-        value = self.build(node.children[0])
-        return value.T if shape_of(value) is not None else value
+        value, mark = self.build(node.children[0]), node.children[1]
+        if shape_of(value) is not None:
+            return value.T
+        if str(mark) == "'":
+            # After a scalar, ' is no transpose; it would be a derivative, which needs a function.
+            raise ParseError("' after a scalar: a prime means a transpose only after a vector or matrix, and a "
+                             "derivative only after a function name (σ'(z)); write the derivative out",
+                             kind="unsupported", position=mark.start_pos)
+        return value
 
     def _call(self, node: Tree) -> Value:
         func, arg = node.children
@@ -207,12 +202,6 @@ class Builder:
     def _frac(self, node: Tree) -> Value:
         frac, numerator, denominator = node.children
         return self.divide(self.build(numerator), self.build(denominator), frac.start_pos)
-
-    def _abs(self, node: Tree) -> Value:
-        return self.apply("abs", [self.build(node.children[1])], node.children[0].start_pos, "|…|")
-
-    def _norm(self, node: Tree) -> Value:
-        return self.apply("norm", [self.build(node.children[1])], node.children[0].start_pos, "‖…‖")
 
     # --- arithmetic ----------------------------------------------------------------------------
 
@@ -322,63 +311,6 @@ class Builder:
         return sp.HadamardPower(base, exponent)
 
     # --- functions -----------------------------------------------------------------------------
-
-    def apply(self, func: str, args: list[Value], pos: int | None, spelled: str) -> Value:
-        """func(*args) for a function of the answer language."""
-        want = 2 if func == "outer" else 1
-        if len(args) != want:
-            raise ParseError(f"{spelled} takes {want} argument{'s' if want > 1 else ''}, got {len(args)}",
-                             kind="syntax", position=pos)
-        if func == "outer":
-            return self._outer(*args, pos=pos, spelled=spelled)
-        x = args[0]
-        shape = shape_of(x)
-        result = self._apply_one(func, x, shape, pos, spelled)
-        if shape_of(result) is None and result.has(sp.zoo, sp.nan):
-            raise ParseError(f"{spelled} is undefined at this argument", kind="unsupported", position=pos)
-        return result
-
-    def _apply_one(self, func: str, x: Value, shape: tuple | None, pos: int | None, spelled: str) -> Value:
-        square = shape is not None and shape[0] == shape[1]
-        column = shape is not None and shape[1] == 1
-        if func == "log" or (func == "inv" and shape is None):
-            self.guard(x)
-        if func in ENTRYWISE:
-            return ENTRYWISE[func](x) if shape is None else Elementwise(ENTRYWISE[func], x)
-        if func == "sqrt":
-            return sp.sqrt(x) if shape is None else sp.HadamardPower(x, sp.S.Half)
-        if func == "softmax" and column:
-            return Softmax(x)
-        if func == "diag" and column:
-            return Diag(x)
-        if func == "norm":
-            if shape is None:
-                return sp.Abs(x)
-            if column or shape[0] == 1:
-                v = x if column else x.T
-                return sp.sqrt(Dot(v, v))
-        if func == "inv":
-            if shape is None:
-                if _is_zero(x):
-                    raise ParseError("division by zero", kind="unsupported", position=pos)
-                return 1 / x
-            if square:
-                return sp.Inverse(x)
-        if func == "det":
-            if shape is None:
-                return x
-            if square:
-                return sp.Determinant(x)
-        needs = {"softmax": "a column vector", "diag": "a column vector",
-                 "norm": "a vector", "inv": "a square matrix", "det": "a square matrix"}[func]
-        raise ParseError(f"{spelled} needs {needs}, got {describe_shape(shape)}", kind="unsupported", position=pos)
-
-    def _outer(self, a: Value, b: Value, *, pos: int | None, spelled: str) -> Value:
-        sa, sb = shape_of(a), shape_of(b)
-        if sa is None or sb is None or sa[1] != 1 or sb[1] != 1:
-            raise ParseError(f"{spelled} needs two column vectors, got {describe_shape(sa)} and {describe_shape(sb)}",
-                             kind="unsupported", position=pos)
-        return self.matmul(a, b.T)
 
 
 def scale(c: sp.Expr, m: MatrixExpr) -> MatrixExpr:

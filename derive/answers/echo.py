@@ -16,28 +16,61 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence, precedence_traditional
 from sympy.printing.str import StrPrinter
 
-from ..functions import sigmoid
 from ..ops import Diag, Dot, Elementwise, Softmax
+from ..vocabulary import DeclaredFunction, declaration_of
 
 __all__ = ["plain_echo", "latex_echo"]
 
-_PLAIN_NAMES = {sp.exp: "exp", sp.log: "log", sigmoid: "sigma", sp.tanh: "tanh", sp.cosh: "cosh",
-                sp.sinh: "sinh", sp.Abs: "abs"}
-_LATEX_NAMES = {sp.exp: r"\exp", sp.log: r"\log", sigmoid: r"\sigma", sp.tanh: r"\tanh", sp.cosh: r"\cosh",
-                sp.sinh: r"\sinh"}
-
 
 #: The project's types printed by this module's methods rather than their own _sympystr/_latex.
-_OWN_TYPES = (Dot, Elementwise, Softmax, Diag, sigmoid)
+_OWN_TYPES = (Dot, Elementwise, Softmax, Diag, DeclaredFunction)
 _OWN_FORMS = {cls.__name__: f"_print_{cls.__name__}" for cls in _OWN_TYPES}
 _OWN_FORMS["Diag"] = "_print_DiagMatrix"
+
+
+_FORM_OF_CLASS: dict[type, str | None] = {}
+_UNSEEN = object()
+
+
+def _own_form(expr: sp.Basic) -> str | None:
+    """The name of this module's method for one of the project's types, or None."""
+    cls = type(expr)
+    try:
+        return _FORM_OF_CLASS[cls]  # printing asks this of every node: remember it per class
+    except KeyError:
+        pass
+    form = None
+    if issubclass(cls, DeclaredFunction):
+        form = "_print_DeclaredFunction"
+    elif issubclass(cls, _OWN_TYPES):
+        form = _OWN_FORMS.get(cls.__name__)
+    _FORM_OF_CLASS[cls] = form
+    return form
+
+
+def _plain_name(func: type) -> str:
+    """How an answer spells a declared function (its first spelling): sigma, tanh, relu."""
+    decl = declaration_of(func)
+    if decl is None or not decl.spellings:
+        raise ValueError(f"{func} has no spelling in the answer language")
+    return decl.spellings[0]
+
+
+def _latex_name(func: type) -> str:
+    decl = declaration_of(func)
+    if decl is None:
+        raise ValueError(f"{func} is not a declared function")
+    return decl.latex
 
 
 #: Matrix expressions by kind.  SymPy's own precedence of a matrix product asks whether it can
 #: extract a minus sign, which rebuilds it; that alone made printing the slowest part of parsing.
 _MATRIX_PRECEDENCE = {sp.MatMul: PRECEDENCE["Mul"], sp.HadamardProduct: PRECEDENCE["Mul"],
                       sp.MatAdd: PRECEDENCE["Add"], sp.HadamardPower: PRECEDENCE["Pow"],
-                      sp.Inverse: PRECEDENCE["Pow"], sp.MatPow: PRECEDENCE["Pow"]}
+                      sp.Inverse: PRECEDENCE["Pow"], sp.MatPow: PRECEDENCE["Pow"],
+                      # A sum over an index takes in every factor after it, so inside a product
+                      # it is bracketed like a sum.
+                      sp.Sum: PRECEDENCE["Add"]}
 
 
 def _precedence(item: sp.Basic, traditional: bool = False) -> int:
@@ -89,7 +122,9 @@ class PlainEcho(StrPrinter):
     def _print(self, expr: sp.Basic, **kwargs) -> str:
         # The project's own types carry _sympystr methods made for other readers; the forms
         # this language reads back take precedence.
-        method = _OWN_FORMS.get(type(expr).__name__) if isinstance(expr, _OWN_TYPES) else None
+        method = _FORM_OF_CLASS.get(type(expr), _UNSEEN)
+        if method is _UNSEEN:
+            method = _own_form(expr)
         return getattr(self, method)(expr) if method else super()._print(expr, **kwargs)
 
     def __init__(self, names: Mapping[sp.Basic, str] | None = None):
@@ -117,6 +152,9 @@ class PlainEcho(StrPrinter):
         return "e"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        v = _norm_of(expr)
+        if v is not None:  # ‖v‖ reads better as norm(v) than as sqrt(v.T @ v)
+            return "norm(%s)" % self._print(v) if expr.exp > 0 else "1/norm(%s)" % self._print(v)
         return super()._print_Pow(expr, rational).replace("**", "^")
 
     def _print_MatMul(self, expr: sp.Basic) -> str:
@@ -174,11 +212,18 @@ class PlainEcho(StrPrinter):
     def _print_Softmax(self, expr: sp.Basic) -> str:
         return "softmax(%s)" % self._print(expr.args[0])
 
-    def _print_sigmoid(self, expr: sp.Basic) -> str:
-        return "sigma(%s)" % self._print(expr.args[0])
+    def _print_DeclaredFunction(self, expr: sp.Basic) -> str:
+        return "%s(%s)" % (_plain_name(type(expr)), ", ".join(self._print(a) for a in expr.args))
+
+    def _print_Sum(self, expr: sp.Basic) -> str:
+        (index, _, _), = expr.limits
+        return "sum_%s(%s)" % (self._print(index), self._print(expr.function))
+
+    def _print_Max(self, expr: sp.Basic) -> str:
+        return "max(%s)" % ", ".join(self._print(a) for a in expr.args)
 
     def _print_Elementwise(self, expr: sp.Basic) -> str:
-        return "%s(%s)" % (_PLAIN_NAMES[_elementwise_func(expr)], self._print(_elementwise_arg(expr)))
+        return "%s(%s)" % (_plain_name(_elementwise_func(expr)), self._print(_elementwise_arg(expr)))
 
     _print_ElementwiseApplyFunction = _print_Elementwise
 
@@ -206,7 +251,9 @@ class LatexEcho(LatexPrinter):
     """LaTeX that the answer language reads back: juxtaposition for matrix products."""
 
     def _print(self, expr: sp.Basic, **kwargs) -> str:
-        method = _OWN_FORMS.get(type(expr).__name__) if isinstance(expr, _OWN_TYPES) else None
+        method = _FORM_OF_CLASS.get(type(expr), _UNSEEN)
+        if method is _UNSEEN:
+            method = _own_form(expr)
         return getattr(self, method)(expr, **kwargs) if method else super()._print(expr, **kwargs)
 
     def parenthesize(self, item: sp.Basic, level: int, is_neg: bool = False, strict: bool = False) -> str:
@@ -241,14 +288,25 @@ class LatexEcho(LatexPrinter):
     def _print_OneMatrix(self, expr: sp.Basic) -> str:
         return "1"
 
+    def _print_Pow(self, expr: sp.Pow, **kwargs) -> str:
+        v = _norm_of(expr)
+        if v is None:
+            return super()._print_Pow(expr, **kwargs)
+        body = r"\left\|%s\right\|" % self._print(v)
+        return body if expr.exp > 0 else r"\frac{1}{%s}" % body
+
     def _print_Dot(self, expr: sp.Basic, exp: str | None = None) -> str:
         a, b = expr.args
         body = r"%s %s" % (self.parenthesize(a.T, PRECEDENCE["Mul"], strict=True),
                            self.parenthesize(b, PRECEDENCE["Mul"]))
         return _raised(body, exp)
 
-    def _print_sigmoid(self, expr: sp.Basic, exp: str | None = None) -> str:
-        body = r"\sigma\left(%s\right)" % self._print(expr.args[0])
+    def _print_Sum(self, expr: sp.Basic) -> str:
+        (index, _, _), = expr.limits
+        return r"\sum_{%s} \left(%s\right)" % (self._print(index), self._print(expr.function))
+
+    def _print_DeclaredFunction(self, expr: sp.Basic, exp: str | None = None) -> str:
+        body = r"%s\left(%s\right)" % (_latex_name(type(expr)), ", ".join(self._print(a) for a in expr.args))
         return body if exp is None else r"%s^{%s}" % (body, exp)
 
     def _print_Softmax(self, expr: sp.Basic, exp: str | None = None) -> str:
@@ -262,9 +320,7 @@ class LatexEcho(LatexPrinter):
 
     def _print_Elementwise(self, expr: sp.Basic, exp: str | None = None) -> str:
         func, arg = _elementwise_func(expr), self._print(_elementwise_arg(expr))
-        if func is sp.Abs:
-            return _raised(r"\left|%s\right|" % arg, exp)
-        return _raised(r"%s\left(%s\right)" % (_LATEX_NAMES[func], arg), exp)
+        return _raised(r"%s\left(%s\right)" % (_latex_name(func), arg), exp)
 
     _print_ElementwiseApplyFunction = _print_Elementwise
 
@@ -275,6 +331,14 @@ class LatexEcho(LatexPrinter):
             return "%s_{%s}" % (self.parenthesize(parent, PRECEDENCE["Atom"], strict=True),
                                 "".join(self._print(i) for i in indices))
         return super()._print_MatrixElement(expr)
+
+
+def _norm_of(expr: sp.Pow) -> sp.Basic | None:
+    """v for the Euclidean norm ‖v‖ = (vᵀv)^{1/2} (or its reciprocal), else None."""
+    base, exp = expr.args
+    if isinstance(base, Dot) and base.args[0] == base.args[1] and exp in (sp.S.Half, -sp.S.Half):
+        return base.args[0]
+    return None
 
 
 def _raised(body: str, exp: str | None) -> str:

@@ -13,7 +13,8 @@ Precedence, loosest first:
 
 Implicit multiplication takes an unsigned factor, so  a -b  is a difference, never a (-b).
 A function written without parentheses takes one power as its argument: log p, log p^2
-(= log(p^2)), \log \sigma(z); then juxtaposition resumes, so  log p x  is log(p)·x.
+(= log(p^2)), \log \sigma(z); then juxtaposition resumes, so  log p x  is log(p)·x.  A power
+of a function, \tanh^2 z, is (tanh z)², as in print.
 """
 
 from __future__ import annotations
@@ -28,20 +29,23 @@ __all__ = ["GRAMMAR", "parser"]
 
 GRAMMAR = r"""
 %declare NUMBER NAME FUNC PLUS MINUS STAR SLASH AT HADAMARD POW EPOW TRANSPOSE FRAC
-%declare ABS_OPEN ABS_CLOSE NORM_OPEN NORM_CLOSE _LPAR _RPAR _COMMA
+%declare ABS_OPEN ABS_CLOSE NORM_OPEN NORM_CLOSE _LPAR _RPAR _COMMA SUM
 
 start: sum
 
 ?sum: term ((PLUS | MINUS) term)+      -> sum
     | term
 
-?term: signed (_mulop signed | power)+ -> term
+?term: signed (_mulop signed | power | sumover)+ -> term
      | signed
+
+sumover: SUM term
 
 _mulop: STAR | SLASH | AT | HADAMARD
 
 ?signed: MINUS signed                  -> neg
        | PLUS signed                   -> pos
+       | sumover
        | power
 
 ?power: postfix POW exponent           -> pow
@@ -60,6 +64,7 @@ _mulop: STAR | SLASH | AT | HADAMARD
      | _LPAR sum _RPAR
      | FUNC _LPAR args _RPAR           -> call
      | FUNC POW exponent _LPAR args _RPAR -> powcall
+     | FUNC POW exponent bare          -> powcall
      | FUNC bare                       -> call
      | FRAC _LPAR sum _RPAR _LPAR sum _RPAR -> frac
      | ABS_OPEN sum ABS_CLOSE          -> abs

@@ -9,6 +9,8 @@ builder.  LaTeX's own rules apply where they differ from plain text:
   ``\circ`` elementwise ones;
 * ``\mathbf{x}``, ``\boldsymbol{\theta}``, ``\bm{x}``, ``\vec{x}``, ``\mathrm{…}``,
   ``\operatorname{…}`` and ``\text{…}`` only change how a name looks;
+* ``{a \over b}`` divides what precedes ``\over`` in its group by what follows; ``||θ||`` is the
+  norm as in plain text; ``\hat{y}`` is the name yhat; ``\sum_j`` (see calls.py) sums over an index;
 * numbers have no exponent part (write ``10^{-12}``);
 * any command not listed here, ``\input`` and ``\def`` included, is refused as unsupported:
   nothing is ever expanded or executed.
@@ -19,9 +21,11 @@ from __future__ import annotations
 import re
 
 from .errors import ParseError
+from .latex_commands import ABS, NORM, SPACES, Commands
 from .names import FUNCTIONS, GREEK_NAMES, Names
-from .plain import LETTER, SUBSCRIPT_CHARS, bar_token, superscript_tokens, unicode_token
-from .tokens import MAX_NESTING, Brackets, Tok, make_number, name_tokens
+from .plain import LETTER, SUBSCRIPT_CHARS, superscript_tokens, unicode_token
+from .tokens import (MAX_NESTING, PRIMES, Brackets, Tok, closes_abs, make_number, name_tokens, prime_token,
+                     sum_token)
 
 __all__ = ["lex_latex", "strip_math_delimiters"]
 
@@ -32,6 +36,7 @@ _RAW = re.compile(
 )
 
 _FRACS = {"frac", "dfrac", "tfrac", "cfrac"}
+_HATS = {"hat", "widehat"}
 _WRAPPERS = {"mathbf", "boldsymbol", "bm", "vec", "mathrm", "mathit", "mathsf", "mathnormal", "operatorname",
              "text", "textrm", "textit", "textbf", "mathbfit", "pmb", "boldsymbol", "symbf", "mathup"}
 _SPACING = {"quad", "qquad", "displaystyle", "textstyle", "nonumber", "enspace", "thinspace", "medspace", "thickspace"}
@@ -40,9 +45,6 @@ _OPEN_SIZES = {"left", "bigl", "Bigl", "biggl", "Biggl"}
 _CLOSE_SIZES = {"right", "bigr", "Bigr", "biggr", "Biggr"}
 _OPERATORS = {"cdot": "STAR", "times": "STAR", "ast": "STAR", "odot": "HADAMARD", "circ": "HADAMARD", "div": "SLASH"}
 _TRANSPOSE = {"top", "intercal", "T"}
-_ABS = {"vert": None, "lvert": "open", "rvert": "close"}
-_NORM = {"Vert": None, "lVert": "open", "rVert": "close", "|": None}
-_SPACES = {",", ";", ":", "!", " ", ">"}
 
 _DELIMITERS = [("$$", "$$"), ("$", "$"), (r"\(", r"\)"), (r"\[", r"\]")]
 
@@ -70,12 +72,13 @@ class _Raw:
         return self.kind == "cmd" and self.text[1:] in names
 
 
-class _Lexer:
+class _Lexer(Commands):
     """Walks the raw LaTeX tokens and emits grammar tokens, expanding arguments in place."""
 
     def __init__(self, text: str, offset: int, names: Names):
         self.raw = [_Raw(m.lastgroup, m.group(), m.start() + offset) for m in _RAW.finditer(text)]
         self.names = names
+        self.has_over = any(r.kind == "cmd" and r.text == "\\over" for r in self.raw)
         self.out: list[Tok] = []
         self.brackets = Brackets()
         self._check_braces()
@@ -140,9 +143,34 @@ class _Lexer:
     # --- the walk ------------------------------------------------------------------------------
 
     def convert(self, lo: int, hi: int) -> None:
+        over = self._over(lo, hi) if self.has_over else None
+        if over is not None:
+            # TeX's  a \over b  divides everything before it in its group by everything after.
+            pos = self.raw[over].pos
+            self._emit("_LPAR", "(", pos)
+            self._group(lo, over, pos)
+            self._emit("SLASH", r"\over", pos)
+            self._group(over + 1, hi, pos)
+            self._emit("_RPAR", ")", pos)
+            return
         i = lo
         while i < hi:
             i = self._norm_subscript(self._step(i, hi), hi)
+
+    def _over(self, lo: int, hi: int) -> int | None:
+        r"""The raw index of an \over outside every brace group in [lo, hi), or None."""
+        depth, found = 0, None
+        for k in range(lo, hi):
+            r = self.raw[k]
+            if r.is_char("{"):
+                depth += 1
+            elif r.is_char("}"):
+                depth -= 1
+            elif depth == 0 and r.is_cmd("over"):
+                if found is not None:
+                    raise ParseError(r"two \over in one group: add braces", kind="syntax", position=r.pos)
+                found = k
+        return found
 
     def _step(self, i: int, hi: int) -> int:
         r = self.raw[i]
@@ -232,7 +260,7 @@ class _Lexer:
                 parts.append("_" + inner)
                 i = nxt
                 continue
-            elif r.kind != "ws" and not (r.kind == "esc" and r.text[1:] in _SPACES):
+            elif r.kind != "ws" and not (r.kind == "esc" and r.text[1:] in SPACES):
                 return None
             i += 1
         return "".join(parts)
@@ -242,6 +270,8 @@ class _Lexer:
         name = r.text[1:]
         if name in GREEK_NAMES:
             return self._name(name, r.pos, i + 1, hi)
+        if name == "sum":
+            return self._sum(i, hi)
         if name in FUNCTIONS and name != "sqrt":
             self.out.extend(name_tokens(name, r.pos, self.names, called=self._called(i + 1, hi)))
             return i + 1
@@ -252,6 +282,14 @@ class _Lexer:
                 raise ParseError(f"{r.text}{{…}} must hold a name here (a scalar broadcasts, so write 1 "
                                  f"rather than a vector of ones)", kind="unsupported", position=r.pos)
             return self._name(text, r.pos, nxt, hi)
+        if name in _HATS:
+            # \hat{y} is the name yhat (a target that binds p lets it mean p); \hat{y}_i keeps its index.
+            lo, end, nxt = self._arg(i + 1, hi, r.text)
+            text = self._text(lo, end)
+            if not text or not text[0].isalpha():
+                raise ParseError(f"{r.text}{{…}} must hold a name", kind="unsupported", position=r.pos)
+            base, sep, sub = text.partition("_")
+            return self._name(f"{base}hat{sep}{sub}", r.pos, nxt, hi)
         if name in _FRACS:
             self._emit("FRAC", r.text, r.pos)
             i += 1
@@ -269,96 +307,13 @@ class _Lexer:
         if name in _OPEN_SIZES or name in _CLOSE_SIZES or name in _SIZES:
             side = "open" if name in _OPEN_SIZES else "close" if name in _CLOSE_SIZES else None
             return self._delimiter(i + 1, hi, side, r)
-        if name in _ABS or name in _NORM:
-            kind = "|" if name in _ABS else "‖"
-            self._bar(kind, (_ABS if kind == "|" else _NORM)[name], r.pos)
+        if name in ABS or name in NORM:
+            kind = "|" if name in ABS else "‖"
+            self._bar(kind, (ABS if kind == "|" else NORM)[name], r.pos)
             return i + 1
         if name in _TRANSPOSE:
             raise ParseError(f"{r.text} must follow ^, as in x^{r.text}", kind="syntax", position=r.pos)
         raise ParseError(f"the LaTeX command {r.text} is not supported", kind="unsupported", position=r.pos)
-
-    def _sqrt(self, i: int, hi: int) -> int:
-        r = self.raw[i]
-        j = self._skip_ws(i + 1, hi)
-        root = None
-        if j < hi and self.raw[j].is_char("["):
-            close = next((k for k in range(j + 1, hi) if self.raw[k].is_char("]")), None)
-            if close is None:
-                raise ParseError(r"the '[' of \sqrt[n] is never closed", kind="syntax", position=self.raw[j].pos)
-            root, j = (j + 1, close), close + 1
-        lo, end, nxt = self._arg(j, hi, r.text)
-        if root is None:
-            self.out.extend(name_tokens("sqrt", r.pos, self.names, called=True))
-            self._group(lo, end, r.pos)
-            return nxt
-        # \sqrt[n]{x} is x^(1/n).
-        self._emit("_LPAR", "(", r.pos)
-        self._group(lo, end, r.pos)
-        self._emit("POW", "^", r.pos)
-        self._emit("_LPAR", "(", r.pos)
-        self.out.append(make_number("1", r.pos))
-        self._emit("SLASH", "/", r.pos)
-        self._group(*root, r.pos)
-        self._emit("_RPAR", ")", r.pos)
-        self._emit("_RPAR", ")", r.pos)
-        return nxt
-
-    def _delimiter(self, i: int, hi: int, side: str | None, sizer: _Raw) -> int:
-        i = self._skip_ws(i, hi)
-        if i >= hi:
-            raise ParseError(f"{sizer.text} needs a delimiter", kind="syntax", position=sizer.pos)
-        d = self.raw[i]
-        if d.is_char(".") and side is not None:
-            return i + 1
-        if d.is_char("(") or d.is_char("[") or d.is_char(")") or d.is_char("]"):
-            return self._char(i, hi)
-        if d.kind == "esc" and d.text in ("\\{", "\\}"):
-            return self._escape(i, hi)
-        if d.is_char("|") or (d.kind == "cmd" and d.text[1:] in _ABS):
-            self._bar("|", side or (_ABS.get(d.text[1:]) if d.kind == "cmd" else None), d.pos)
-            return i + 1
-        if (d.kind == "esc" and d.text == "\\|") or (d.kind == "cmd" and d.text[1:] in _NORM):
-            self._bar("‖", side or (_NORM.get(d.text[1:]) if d.kind == "cmd" else None), d.pos)
-            return i + 1
-        raise ParseError(f"{sizer.text} needs a delimiter such as ( or |, got {d.text!r}", kind="syntax", position=d.pos)
-
-    def _bar(self, kind: str, side: str | None, pos: int) -> None:
-        name = "ABS" if kind == "|" else "NORM"
-        if side == "open":
-            self.brackets.open(kind, pos)
-            self._emit(f"{name}_OPEN", kind, pos)
-        elif side == "close":
-            self.brackets.close(kind, pos)
-            self._emit(f"{name}_CLOSE", kind, pos)
-        else:
-            self.out.append(bar_token(kind, pos, self.brackets, self.out[-1] if self.out else None))
-
-    def _norm_subscript(self, i: int, hi: int) -> int:
-        """Skip the 2 of ‖v‖_2 (the Euclidean norm, the only one the language has)."""
-        if not (self.out and self.out[-1].type == "NORM_CLOSE" and i < hi and self.raw[i].is_char("_")):
-            return i
-        lo, end, nxt = self._arg(i + 1, hi, "the subscript '_'")
-        if self._text(lo, end) != "2":
-            raise ParseError("a norm may only be the 2-norm, ‖v‖_2", kind="unsupported", position=self.raw[i].pos)
-        return nxt
-
-    def _escape(self, i: int, hi: int) -> int:
-        r = self.raw[i]
-        ch = r.text[1:]
-        if ch in _SPACES:
-            return i + 1
-        if ch == "|":
-            self._bar("‖", None, r.pos)
-            return i + 1
-        if ch in "{}":
-            if ch == "{":
-                self.brackets.open("{", r.pos)
-                self._emit("_LPAR", ch, r.pos)
-            else:
-                self.brackets.close("}", r.pos)
-                self._emit("_RPAR", ch, r.pos)
-            return i + 1
-        raise ParseError(f"the LaTeX control symbol {r.text} is not supported", kind="unsupported", position=r.pos)
 
     def _superscript(self, i: int, hi: int) -> int:
         r = self.raw[i]
@@ -371,8 +326,12 @@ class _Lexer:
         if self._text(lo, end) == "T":
             self._emit("TRANSPOSE", "^T", r.pos)
             return nxt
-        if first is not None and (first.is_cmd("prime") or first.is_char("'")):
-            raise ParseError("primes are not supported; write the derivative out", kind="unsupported", position=first.pos)
+        if first is not None and len(content) == 1 and (first.is_cmd("prime") or first.is_char("'")):
+            # f^\prime is f′, the derivative; after a value it reads as a transpose, as ' does.
+            tok = prime_token("'", r.pos, self.out[-1] if self.out else None)
+            if tok is not None:
+                self.out.append(tok)
+            return nxt
         if end == lo + 1 and first is not None and (first.is_char("-") or first.is_char("+")):
             # x^-1: LaTeX would take only the sign; read it as x^{-1}, as everyone means it.
             k = self._skip_ws(end, hi)
@@ -395,18 +354,29 @@ class _Lexer:
         ch = r.text
         if ch == "^":
             return self._superscript(i, hi)
-        if ch in "([{":
+        if ch == "{":
+            # A brace group is converted on its own, so that an \over inside divides only it.
+            _, end, nxt = self._arg(i, hi, "'{'")
+            self._group(i + 1, end, r.pos)
+            return nxt
+        if ch in "([":
             self.brackets.open(ch, r.pos)
             self._emit("_LPAR", ch, r.pos)
         elif ch in ")]}":
             self.brackets.close(ch, r.pos)
             self._emit("_RPAR", ch, r.pos)
         elif ch == "|":
+            if (i + 1 < hi and self.raw[i + 1].is_char("|") and self.raw[i + 1].pos == r.pos + 1
+                    and not closes_abs(self.brackets, self.out[-1] if self.out else None)):
+                self._bar("‖", None, r.pos)  # ||θ|| is the norm, as in plain text
+                return i + 2
             self._bar("|", None, r.pos)
         elif ch == "_":
             raise ParseError("a subscript '_' must follow a name", kind="syntax", position=r.pos)
-        elif ch == "'":
-            raise ParseError("primes are not supported; write the derivative out", kind="unsupported", position=r.pos)
+        elif ch in PRIMES:
+            tok = prime_token(ch, r.pos, self.out[-1] if self.out else None)
+            if tok is not None:
+                self.out.append(tok)
         elif ch == "&":
             raise ParseError("alignment '&' is not supported; type one expression", kind="unsupported", position=r.pos)
         else:

@@ -18,14 +18,17 @@ A name resolves, in this order, to
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Sequence
 
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from ..vocabulary import declared, on_change
+
 __all__ = [
-    "SymbolSpec", "Names", "Resolved", "canonical", "shape_of", "FUNCTIONS", "GREEK", "INDEX_I", "INDEX_J",
+    "SymbolSpec", "Names", "Resolved", "canonical", "shape_of", "describe_shape", "FUNCTIONS", "OPERATORS", "GREEK", "INDEX_I", "INDEX_J",
 ]
 
 #: The two free indices of index notation: entry (i, j), counted from 0 like SymPy.
@@ -33,14 +36,44 @@ INDEX_I = sp.Symbol("i", integer=True, nonnegative=True)
 INDEX_J = sp.Symbol("j", integer=True, nonnegative=True)
 _INDEX = {"i": INDEX_I, "j": INDEX_J}
 
-#: Spelling → function of the answer language (spellings of one function share a value).
-FUNCTIONS: dict[str, str] = {
-    "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt", "sigma": "sigmoid", "sigmoid": "sigmoid",
-    "tanh": "tanh", "cosh": "cosh", "sinh": "sinh", "softmax": "softmax", "diag": "diag",
-    "outer": "outer", "norm": "norm", "inv": "inv", "det": "det", "abs": "abs", "Abs": "abs",
+#: Operators of the answer language that act on arrays as a whole (spelling → name); the
+#: scalar functions (exp, σ, tanh, ReLU, …) come from the vocabulary, ``derive.vocabulary``.
+OPERATORS: dict[str, str] = {
+    "sqrt": "sqrt", "softmax": "softmax", "diag": "diag", "outer": "outer", "norm": "norm", "inv": "inv", "det": "det",
 }
+
+
+class _Functions(Mapping):
+    """Spelling → function of the answer language: the operators and every declared function's
+    spellings, read from the vocabulary each time it changes (a course may declare more)."""
+
+    def __init__(self) -> None:
+        self._table: dict[str, str] | None = None
+        on_change(self.forget)
+
+    def forget(self) -> None:
+        self._table = None
+
+    def _current(self) -> dict[str, str]:
+        if self._table is None:
+            table = {s: d.name for d in declared() for s in d.spellings}
+            self._table = {**table, **OPERATORS}
+        return self._table
+
+    def __getitem__(self, key: str) -> str:
+        return self._current()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._current())
+
+    def __len__(self) -> int:
+        return len(self._current())
+
+
+#: Spelling → function of the answer language (spellings of one function share a value).
+FUNCTIONS: Mapping[str, str] = _Functions()
 # Spellings accepted but not advertised (SymPy's own name, met when answers are pasted from it).
-_QUIET_SPELLINGS = frozenset({"Abs"})
+_QUIET_SPELLINGS = frozenset({"Abs", "LSE"})
 
 #: Greek letters as typed in Unicode → their LaTeX names.
 GREEK: dict[str, str] = {
@@ -67,7 +100,9 @@ def canonical(raw: str) -> str:
     """The canonical key of a spelling: Greek letters named, ``base_sub`` with the braces dropped."""
     # θ₀ becomes theta0 here and theta_0 below, like theta0 typed in ASCII.
     text = "".join(GREEK.get(ch, SUBSCRIPTS.get(ch, ch)) for ch in raw)
-    base, _, sub = text.partition("_")
+    base, _, sub = text.replace("ŷ", "yhat").partition("_")
+    if sub == "hat":  # y_hat, ŷ and \\hat{y} are all yhat
+        base, sub = base + "hat", ""
     if not sub:
         match = _SPLIT_DIGITS.match(base)
         if match:
@@ -80,6 +115,13 @@ def canonical(raw: str) -> str:
 def shape_of(obj: sp.Basic) -> tuple | None:
     """The (rows, cols) of a matrix expression, None for a scalar."""
     return tuple(obj.shape) if isinstance(obj, MatrixExpr) or getattr(obj, "is_Matrix", False) else None
+
+
+def describe_shape(shape: tuple | None) -> str:
+    """"a scalar" or "rows×cols"."""
+    if shape is None:
+        return "a scalar"
+    return f"{sp.sstr(shape[0])}×{sp.sstr(shape[1])}"
 
 
 @dataclass(frozen=True)

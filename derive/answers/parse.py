@@ -22,6 +22,7 @@ from .latex import lex_latex
 from .names import Names, SymbolSpec
 from .plain import lex_plain
 from .tokens import MAX_CHARS
+from ..vocabulary import on_change
 
 __all__ = ["Parsed", "parse_answer", "clear_cache"]
 
@@ -104,6 +105,15 @@ def clear_cache() -> None:
     _parse_cached.cache_clear()
 
 
+def _vocabulary_changed() -> None:
+    # A newly declared function changes how an answer reads, and which names resolve.
+    _parse_cached.cache_clear()
+    _names.cache_clear()
+
+
+on_change(_vocabulary_changed)
+
+
 def _parse(text: str, symbols: tuple[SymbolSpec, ...], functions: frozenset[str] | None) -> Parsed:
     if len(text) > MAX_CHARS:
         raise ParseError(f"the answer has {len(text)} characters; the limit is {MAX_CHARS}", kind="too-long")
@@ -122,7 +132,9 @@ def _parse(text: str, symbols: tuple[SymbolSpec, ...], functions: frozenset[str]
     builder = Builder(latex=latex)
     try:
         expr = builder.build(tree)
-        index = tuple(sorted(builder.index, key=lambda s: s.name)) or None
+        # An index summed over is bound, unless it is also used outside its sum.
+        free = builder.index - (builder.summed - expr.free_symbols) if builder.summed else builder.index
+        index = tuple(sorted(free, key=lambda s: s.name)) or None
         if index and shape_of(expr) is not None:
             raise ParseError("index notation gives one entry, a scalar; this mixes entries with whole arrays",
                              kind="unsupported")

@@ -4,7 +4,8 @@ It turns the text into the grammar's tokens (see grammar.lark), resolving each n
 way: ``theta_0``, ``θ₀`` and ``theta0`` all become one NAME token; ``log`` a FUNC token; ``px``
 two NAME tokens when p and x are declared.  Unicode operators are read as their ASCII forms:
 ``−`` is minus, ``·`` and ``×`` are ``*``, ``⊙`` and ``∘`` are elementwise products, ``ᵀ`` and
-``^T`` transpose, ``²`` and ``⁻¹`` powers.
+``^T`` transpose, ``²`` and ``⁻¹`` powers.  A prime ``'`` after a function name is its derivative
+(``σ'(z)``), after a vector or matrix a transpose (``mu_1'``); ``sum_j(…)`` sums over an index.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import re
 
 from .errors import ParseError
 from .names import Names
-from .tokens import OPERAND_END, Brackets, Tok, make_number, name_tokens
+from .tokens import (OPERAND_END, PRIMES, Brackets, Tok, closes_abs, make_number, name_tokens, prime_token,
+                     sum_token)
 
 __all__ = ["lex_plain", "LETTER", "SUBSCRIPT_CHARS", "unicode_token"]
 
-LETTER = "A-Za-z\u0391-\u03a9\u03b1-\u03c9\u03d1\u03d5\u03f5\u00b5"
+LETTER = "A-Za-z\u0391-\u03a9\u03b1-\u03c9\u03d1\u03d5\u03f5\u00b5\u0177"
 SUBSCRIPT_CHARS = "\u2080-\u2089\u1d62\u2c7c\u2096"
 _NAME_END = rf"(?![{LETTER}0-9_])"
 
@@ -86,11 +88,18 @@ def lex_plain(text: str, names: Names) -> list[Tok]:
             out.append(Tok.make("TRANSPOSE", value, pos))
         elif kind == "number":
             out.append(make_number(value, pos))
+        elif kind == "name" and value.startswith("sum_") and names.lookup(value) is None:
+            out.append(sum_token(value[4:].strip("{}"), pos, names))   # sum_j(…): Σ_j
         elif kind == "name":
             called = text[match.end():].lstrip().startswith("(")
             out.extend(name_tokens(value, pos, names, called=called))
         elif kind == "pow":
             out.append(Tok.make("POW", value, pos))
+        elif kind == "norm" and value.startswith("||") and closes_abs(brackets, previous):
+            out.append(bar_token("|", pos, brackets, previous))   # |a||b| is |a|·|b|
+            out.append(bar_token("|", pos + 1, brackets, out[-1]))
+            if "_" in value:
+                raise ParseError("only a closing ‖ may carry the subscript 2", kind="syntax", position=pos)
         elif kind == "norm":
             tok = bar_token("‖", pos, brackets, previous)
             if "_" in value and tok.type != "NORM_CLOSE":
@@ -106,8 +115,10 @@ def lex_plain(text: str, names: Names) -> list[Tok]:
             out.append(Tok.make("_RPAR", value, pos))
         elif value == "|":
             out.append(bar_token("|", pos, brackets, previous))
-        elif value == "'" and previous is not None and (previous.type in OPERAND_END or previous.type == "FUNC"):
-            raise ParseError("primes are not supported; write the derivative out", kind="unsupported", position=pos)
+        elif value in PRIMES:
+            tok = prime_token(value, pos, previous)
+            if tok is not None:
+                out.append(tok)
         else:
             single = unicode_token(value, pos, names)
             if single is None:

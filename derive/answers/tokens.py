@@ -12,10 +12,10 @@ import sympy as sp
 from lark import Token
 
 from .errors import ParseError
-from .names import Names, Resolved, canonical, shape_of
+from .names import GREEK, GREEK_NAMES, INDEX_I, INDEX_J, Names, Resolved, canonical, shape_of
 
 __all__ = [
-    "Tok", "Brackets", "make_number", "name_tokens", "OPERAND_END",
+    "Tok", "Brackets", "make_number", "name_tokens", "prime_token", "closes_abs", "sum_token", "PRIMES", "OPERAND_END",
     "MAX_CHARS", "MAX_NUMBER_DIGITS", "MAX_DECIMAL_EXPONENT", "MAX_EXPONENT", "MAX_POWER_BITS",
     "MAX_NESTING", "MAX_TREE_DEPTH",
 ]
@@ -27,6 +27,9 @@ MAX_EXPONENT = 100          # |n| in a power x^n with a numeric exponent
 MAX_POWER_BITS = 4096       # bits of the exact value of a number raised to a number
 MAX_NESTING = 40            # brackets inside brackets
 MAX_TREE_DEPTH = 200        # depth of the parse tree (bounds the builder's recursion)
+
+#: The index letters a sum may run over.
+INDEX_LETTERS = {"i": INDEX_I, "j": INDEX_J}
 
 #: Token types after which a bar closes rather than opens: |x| and ||v||.
 OPERAND_END = frozenset({"NUMBER", "NAME", "_RPAR", "ABS_CLOSE", "NORM_CLOSE", "TRANSPOSE"})
@@ -105,6 +108,55 @@ class Brackets:
             raise ParseError(f"the {kind!r} here is never closed", kind="syntax", position=at)
 
 
+PRIMES = frozenset({"'", "′", "″"})
+
+
+def prime_token(text: str, pos: int, previous: Tok | None) -> Tok | None:
+    """A prime: after a function name it makes the derivative (σ′(z) is σ(z)(1 − σ(z))), after a
+    value a transpose (``mu_1'``, as in MATLAB and R; the builder refuses it after a scalar).
+    Returns the new token, or None when the prime only changed ``previous``."""
+    count = 2 if text == "″" else 1
+    if previous is not None and previous.type == "FUNC":
+        previous.obj = previous.obj + "'" * count
+        return None
+    if previous is not None and previous.type in OPERAND_END and count == 1:
+        return Tok.make("TRANSPOSE", "'", pos)
+    raise ParseError("a prime must follow a function (σ'(z), its derivative) or a vector or matrix (x', its "
+                     "transpose)", kind="syntax", position=pos)
+
+
+def _greek_run(raw: str, names: Names) -> list[tuple[int, Resolved]] | None:
+    """Greek letters typed together, each a declared symbol or π: ``πΣ`` is π·Σ (as ``px`` is p·x).
+
+    Only a run of single Unicode Greek letters (the last may carry a subscript) is split."""
+    head, sep, sub = raw.partition("_")
+    if len(head) < 2 or not all(ch in GREEK for ch in head):
+        return None
+    out = []
+    for k, ch in enumerate(head):
+        last = k == len(head) - 1
+        resolved = names.lookup(ch + sep + sub if last else ch)
+        if resolved is None or resolved.kind == "function":
+            return None
+        out.append((k, resolved))
+    return out
+
+
+def sum_token(index: str, pos: int, names: Names, lower: str | None = None, upper: str | None = None) -> Tok:
+    """A SUM token: Σ over the index letter ``index`` (i or j, the letters of index notation),
+    over every entry; ``lower``/``upper`` are the bounds as written, checked by the builder."""
+    symbol = INDEX_LETTERS.get(index.strip())
+    if symbol is None:
+        raise ParseError(f"a sum runs over an index of index notation, i or j; got {index.strip()!r}",
+                         kind="unsupported", position=pos)
+    return Tok.make("SUM", "sum", pos, (symbol, lower, upper))
+
+
+def closes_abs(brackets: "Brackets", previous: Tok | None) -> bool:
+    """Whether a bar here closes an open |…| (so ``|a||b|`` is |a|·|b|, not a norm)."""
+    return brackets.top() == "|" and previous is not None and previous.type in OPERAND_END
+
+
 def name_tokens(raw: str, pos: int, names: Names, *, called: bool) -> list[Tok]:
     """The tokens for a name as typed: one name, a function, or a run of names such as ``px``.
 
@@ -114,7 +166,7 @@ def name_tokens(raw: str, pos: int, names: Names, *, called: bool) -> list[Tok]:
     resolved = names.lookup(raw)
     if resolved is not None:
         return [_resolved_tok(resolved, pos, names)]
-    pieces = names.split(raw)
+    pieces = names.split(raw) or _greek_run(raw, names)
     if pieces:
         return [_resolved_tok(r, pos + offset, names) for offset, r in pieces]
     base, _, sub = raw.partition("_")
@@ -126,8 +178,10 @@ def name_tokens(raw: str, pos: int, names: Names, *, called: bool) -> list[Tok]:
             if last is not None and head:
                 heads = [(0, head)] if isinstance(head, Resolved) else head
                 return [_resolved_tok(r, pos + off, names) for off, r in heads] + [_resolved_tok(last, pos + k, names)]
-    if called and "_" not in canonical(raw) and len(canonical(raw)) > 1:
-        raise ParseError(f"unknown function {raw!r}", kind="unknown-function", position=pos,
+    if called and "_" not in canonical(raw) and len(canonical(raw)) > 1 and canonical(raw) not in GREEK_NAMES:
+        # Worded so that it never calls a symbol a function: 'lr(p - y)' may be a learning rate.
+        raise ParseError(f"unknown name {raw!r} before '(': neither a symbol of this question nor a function "
+                         f"of the answer language", kind="unknown-function", position=pos,
                          known=names.known_functions())
     key_base, _, key_sub = canonical(raw).partition("_")
     spec = names.table.get(key_base)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true",
                    help="print {target, answer, verdict, score, feedback, interpreted_as, counterexample, seconds}")
     p.set_defaults(handler=run_check)
+    _answers_may_start_with_minus(p)
 
     _register_grade(sub)
 
@@ -85,6 +87,16 @@ def _register_grade(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--isolate", action="store_true", help="check each answer in a worker process that is killed "
                                                           "if it overruns the 5 s limit (hard isolation)")
     p.set_defaults(handler=run_grade)
+
+
+def _answers_may_start_with_minus(p: argparse.ArgumentParser) -> None:
+    """Read ``derive check T '-p(p-1)'`` as an answer, not as an unknown option ``-p``.
+
+    argparse treats an argument that starts with '-' as a positional only when it looks like a
+    negative number; every answer that starts with '-' should count as one here.  The parser's
+    own options (-h, --seed, --json) are still matched first, by their exact spellings.
+    """
+    p._negative_number_matcher = re.compile(r"^-(?!-)")  # argparse offers no public hook for this
 
 
 # --- check -------------------------------------------------------------------------------------
@@ -273,5 +285,8 @@ def _print_target(target) -> None:
             print("Bindings (an answer may use either side): " + "; ".join(str(b) for b in visible))
     if target.assumptions:
         print("Assumptions: " + "; ".join(a.describe() for a in target.assumptions if not set(a.symbols) & set(target.hidden)))
+    aliases = getattr(target, "aliases", ())
+    if aliases:
+        print("Also written: " + "; ".join(f"{spelling} for {name}" for spelling, name in aliases))
     for note in target.notes:
         print(f"Note: {note}")

@@ -1,14 +1,12 @@
 """Functions a course defines: ``[functions] softsign = { args = ["u"], definition = "u/(1+abs(u))" }``.
 
 A course function is a new *scalar* function written in the answer language from the
-functions that exist (exp, log, sigma, tanh, abs, ...).  Once defined, answers, keys, bindings
-and mistakes may call it by name, and a course's derivations get it with
-``course_function(NAME)``.
-
-It is defined by its formula alone and is unfolded where it is used: ``softsign(z)`` *is*
-z/(1 + |z|) as a SymPy expression.  So the verifier, the evaluators and the checker need to know
-nothing new about it, and its derivative is whatever the rules for its formula give.  The
-definition is read by the answer grammar, never by eval.
+functions that exist (exp, log, sigma, tanh, abs, ...).  It is declared through the
+vocabulary (``derive.vocabulary.declare_expression``), exactly as a built-in function is: its
+derivative, LaTeX, answer spelling and numeric forms all come from that one declaration, so
+answers, keys, bindings, mistakes, the verifier and the reports know it by name.  A course's
+derivations get it with ``course_function(NAME)``.  The definition is read by the answer
+grammar, never by eval.
 """
 
 from __future__ import annotations
@@ -19,35 +17,13 @@ from typing import Sequence
 import sympy as sp
 
 from ..answers import ParseError, SymbolSpec, parse_answer
-from ..answers import build as _build
-from ..answers import names as _names
-from ..answers import parse as _parse
 from ..answers.names import shape_of
-from ..ops import _DUMMY as _ELEMENTWISE_PROBE
+from ..vocabulary import by_name, by_spelling, declare_expression, undeclare
 
 __all__ = ["define_function", "course_function", "forget_function", "defined_functions"]
 
 #: name → (the SymPy function class, where it was defined)
 _DEFINED: dict[str, tuple[sp.FunctionClass, str]] = {}
-
-
-# The answer language keeps its functions in two tables: spelling → name (names.FUNCTIONS) and
-# name → SymPy function (build.ENTRYWISE).  A course function is registered in both.
-# (Where the language gains one declaration per function, registration belongs there.)
-def _tables() -> tuple[dict, dict]:
-    spellings, entrywise = getattr(_names, "FUNCTIONS", None), getattr(_build, "ENTRYWISE", None)
-    if not isinstance(spellings, dict) or not isinstance(entrywise, dict):
-        raise NotImplementedError("this version of the answer language has no function tables to extend")
-    return spellings, entrywise
-
-
-def _refresh_grammar() -> None:
-    # Readings, name tables and verdicts are cached; the next answer must see the change.
-    from ..homework.verdict import clear_cache
-
-    _parse._names.cache_clear()
-    _parse.clear_cache()
-    clear_cache()
 
 
 def define_function(name: str, args: Sequence[str], definition: str, where: str = "") -> sp.FunctionClass:
@@ -62,10 +38,9 @@ def define_function(name: str, args: Sequence[str], definition: str, where: str 
                          f"subscripts), got {name!r}")
     if name in _DEFINED:
         raise ValueError(f"{label}function {name!r} clashes with the function of the same name in {_DEFINED[name][1]}")
-    spellings, entrywise = _tables()
-    if name in spellings or name in getattr(_names, "GREEK_NAMES", ()) or name in ("e", "pi"):
-        raise ValueError(f"{label}function {name!r} clashes with the built-in {name!r} of the answer language "
-                         "(derive/answers/names.py)")
+    if by_name(name) is not None or by_spelling(name) is not None or name in ("e", "pi"):
+        raise ValueError(f"{label}function {name!r} clashes with the built-in {name!r} of the vocabulary "
+                         "(derive/vocabulary)")
     if isinstance(args, str) or len(args) != 1 or not isinstance(args[0], str) or not args[0].isidentifier():
         raise ValueError(f"{label}function {name!r}: args must be one argument name, like [\"u\"], got {args!r}")
     arg = sp.Symbol(args[0], real=True)
@@ -78,20 +53,17 @@ def define_function(name: str, args: Sequence[str], definition: str, where: str 
     if shape_of(body) is not None:
         raise ValueError(f"{label}function {name!r}: the definition must be a scalar, got a matrix")
 
-    def unfold(cls, x: sp.Expr) -> sp.Expr:
-        if x is _ELEMENTWISE_PROBE:
-            # Applied to a vector or matrix: refuse while the answer is read, with a clear message.
-            raise ParseError(f"{name} is a scalar function; apply it to a scalar, not to a vector or matrix",
-                             kind="unsupported")
-        return body.xreplace({arg: x})
+    declared = declare_expression(name, arg, body, entrywise=False)
+    _DEFINED[name] = (declared.func, where or "Python")
+    _forget_verdicts()
+    return declared.func
 
-    doc = f"{name}({args[0]}) = {definition}   (a course function, defined in {where or 'Python'})"
-    cls = type(name, (sp.Function,), {"nargs": 1, "eval": classmethod(unfold), "__doc__": doc})
-    _DEFINED[name] = (cls, where or "Python")
-    spellings[name] = name
-    entrywise[name] = cls
-    _refresh_grammar()
-    return cls
+
+def _forget_verdicts() -> None:
+    # Verdicts are cached by (target, answer): one given before the change may now read otherwise.
+    from ..homework.verdict import clear_cache
+
+    clear_cache()
 
 
 def course_function(name: str) -> sp.FunctionClass:
@@ -105,10 +77,8 @@ def course_function(name: str) -> sp.FunctionClass:
 def forget_function(name: str) -> None:
     """Undefine a course function (when its course is unloaded)."""
     if _DEFINED.pop(name, None) is not None:
-        spellings, entrywise = _tables()
-        spellings.pop(name, None)
-        entrywise.pop(name, None)
-        _refresh_grammar()
+        undeclare(name)
+        _forget_verdicts()
 
 
 def defined_functions() -> dict[str, str]:

@@ -16,7 +16,7 @@ __all__ = ["Compiled", "index_symbols"]
 
 def index_symbols(expr: sp.Basic) -> tuple[sp.Symbol, ...]:
     """The free indices (i, j) of an answer written in index notation."""
-    return tuple(s for s in (INDEX_I, INDEX_J) if expr.has(s))
+    return tuple(s for s in (INDEX_I, INDEX_J) if s in expr.free_symbols)  # not an index summed over
 
 
 def _size(env: Env, n: Any) -> int:

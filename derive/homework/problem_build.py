@@ -241,6 +241,9 @@ def build_target(pf: ProblemFile, index: int, resolve: KeyResolver, *, parse_mis
     mistakes = _mistakes(ctx, t, every) if parse_mistakes else ()
     names = {m.get("name") for m in t.get("mistake", [])}
     tests = tuple(_test(ctx, row, j, names) for j, row in enumerate(t.get("test", [])))
+    for spelling, n in t.get("aliases", {}).items():
+        if n not in objs:
+            raise ctx.error(f"alias {spelling!r} names {n!r}, which is not declared", "aliases")
     modulo = []
     for n in t.get("modulo", []):
         if n not in objs:
@@ -252,6 +255,7 @@ def build_target(pf: ProblemFile, index: int, resolve: KeyResolver, *, parse_mis
         bindings=bindings, assumptions=_assumptions(kinds, objs), mistakes=mistakes,
         modulo=tuple(modulo), hidden=tuple(objs[n] for n in hidden), notes=tuple(t.get("notes", [])),
         tests=tests, variants=_variants(ctx, t, objs), where=f"{pf.path}:{pf.line_of(index)}",
+        aliases=tuple(t.get("aliases", {}).items()),
     )
 
 

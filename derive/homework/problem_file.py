@@ -39,7 +39,7 @@ ASSUMPTION_KINDS = ("real", "positive", "nonzero", "binary", "probability", "one
 EXPECTATIONS = ("correct", "incorrect", "invalid")
 
 TARGET_FIELDS = {"name", "question", "key", "key_from", "key_one_class", "shape", "symbols", "assume", "mistake",
-                 "test", "variants", "modulo", "notes"}
+                 "test", "variants", "modulo", "notes", "aliases"}
 _SYMBOL_FIELDS = {"shape", "meaning", "bind", "hidden"}
 _MISTAKE_FIELDS = {"name", "answer", "feedback", "credit"}
 _TEST_FIELDS = {"answer", "expect"}
@@ -198,6 +198,9 @@ def _check_target_layout(pf: ProblemFile, i: int, t: dict[str, Any]) -> None:
     variants = t.get("variants", {})
     if not isinstance(variants, dict):
         raise pf.error(f"{what}: [target.variants] must be a table NAME = {{ low = L, high = H }}", i, "variants")
+    aliases = t.get("aliases", {})
+    if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
+        raise pf.error(f"{what}: aliases must be a table SPELLING = \"SYMBOL\" (e.g. x_j = \"x\")", i, "aliases")
     for field_name in ("modulo", "notes"):
         value = t.get(field_name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -17,6 +17,7 @@ import sympy as sp
 from ..functions import to_elementary
 from ..numbers import to_sympy
 from ..timelimit import TimeLimitExceeded, time_limit
+from ..vocabulary import sign_cases
 from .compiled import Compiled
 from .evaluate import SYMBOLIC, Env, Mat, TooBig, Undefined, Unsupported
 from .exactness import Deadline, strongest, zero_method
@@ -106,6 +107,8 @@ class Prover:
         cases = [{}]
         for a in self.target.assumptions:
             cases = [{**c, **extra} for c in cases for extra in a.cases(self.main.entries, {})]
+        # |z|, max(z, 0), ReLU(z): each sign of z apart, where the kink is gone.
+        cases = [{**c, **extra} for c in cases for extra in sign_cases(diff)]
         if len(cases) <= 1:
             return None
         used = []

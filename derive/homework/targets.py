@@ -107,6 +107,8 @@ class Target:
     ``hidden`` are bound symbols an answer may not use (the precision P = Σ⁻¹ of the proofs).
     ``tests`` are the problem file's embedded tests, ``variants`` its (symbol, low, high) ranges
     for numeric variants, and ``where`` the FILE:LINE the target was read from.
+    ``aliases`` are further spellings of declared symbols, as (spelling, symbol name) pairs:
+    ("x_j", "x") for a gradient written by its j-th entry, ("eta", "epsilon") for a learning rate.
     """
 
     name: str
@@ -123,6 +125,7 @@ class Target:
     tests: tuple["EmbeddedTest", ...] = ()
     variants: tuple[tuple[str, float, float], ...] = ()
     where: str = ""
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def shape(self) -> tuple | None:

@@ -29,6 +29,7 @@ from sympy.core.relational import Relational
 from .. import cache
 from ..assumptions import Assumption, Instance, instantiate, size_choices
 from ..timelimit import TimeLimitExceeded, time_limit
+from ..vocabulary import caveats
 from .prepare import argument_claims, difference, dimension_symbols, limit_variable, prepare, unlimit
 from .prove import FAILURES, METHOD_SECONDS, PROOF_METHODS, prove_instance, summarise
 from .result import Scope, StepResult, Verdict, sizes_of
@@ -77,7 +78,10 @@ def verify_claim(
             _MEMO.clear()
         _MEMO[memo_key] = _verify_cached(claim, assumptions, methods, seed, sizes)
     found = _MEMO[memo_key]
-    return dataclasses.replace(found, notes=list(found.notes))
+    result = dataclasses.replace(found, notes=list(found.notes))
+    # What the vocabulary says must be said whenever a function appears (ReLU at 0, say).
+    result.notes.extend(note for note in caveats(claim) if note not in result.notes)
+    return result
 
 
 def clear_cache() -> None:

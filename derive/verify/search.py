@@ -14,6 +14,7 @@ import sympy as sp
 from sympy.printing.pycode import MpmathPrinter
 
 from ..assumptions import Assumption, Instance, Positive, Real
+from ..vocabulary import mpmath_namespace
 from .prove import entries as _entries
 
 __all__ = ["DIGITS", "N_QUICK", "N_POINTS", "LIMIT_AT", "search", "sampler", "mpmath_function", "violates", "Found"]
@@ -57,7 +58,7 @@ def mpmath_function(symbols: Sequence[sp.Symbol], values: Sequence[sp.Expr]):
     """The values as one mpmath function of the symbols, common subexpressions shared."""
     printer = MpmathPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
                              "user_functions": {}, "order": "none"})
-    return sp.lambdify(list(symbols), list(values), modules="mpmath", printer=printer, cse=True)
+    return sp.lambdify(list(symbols), list(values), modules=[mpmath_namespace(), "mpmath"], printer=printer, cse=True)
 
 
 def _call(f, args) -> list | None:

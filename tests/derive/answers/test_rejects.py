@@ -90,8 +90,9 @@ def test_at_needs_two_arrays():
 
 @pytest.mark.parametrize("text", [
     "softmax(p)", "inv(x)", "det(x)", "diag(Sigma)", "diag(p)", "outer(p, x)", "x^x", "norm(Sigma)",
-    "1/0", "log(0)", "0^-1", "p/(1-1)", r"\mathbf{1} - x", r"\hat{y}", r"\sum_k y_k", "p'", "σ'(z)", "tanh'(z)",
-    r"\sigma'(z)", r"\|x\|_1",
+    "1/0", "log(0)", "0^-1", "p/(1-1)", r"\mathbf{1} - x", r"\sum_k y_k", "p'", r"\|x\|_1",
+    # Primes: a derivative only of a function of one scalar, a transpose only of an array.
+    "sigma'(x)", "logsumexp'(z)", "max'(z)", "tanh'''(z)", "(p - y)'",
 ])
 def test_unsupported_constructions(text):
     assert _error(text).kind == "unsupported"

@@ -16,9 +16,12 @@ def softsign():
     forget_function("softsign")
 
 
-def test_a_defined_function_unfolds_to_its_definition(softsign):
+def test_a_defined_function_is_declared_with_its_definition(softsign):
+    from derive.vocabulary import to_elementary
+
     z = sp.Symbol("z", real=True)
-    assert softsign(z) == z / (1 + sp.Abs(z))
+    assert to_elementary(softsign(z)) == z / (1 + sp.Abs(z))
+    assert sp.simplify(sp.diff(softsign(z), z).subs(z, 2) - sp.Rational(1, 9)) == 0
     assert course_function("softsign") is softsign
 
 
@@ -26,13 +29,13 @@ def test_answers_may_use_it_and_it_is_checked_like_its_formula(softsign):
     assert check("bce-dz", "softsign(p) (1 + p) - y").verdict is Verdict.CORRECT  # p ∈ (0, 1)
     assert check("bce-dz", "softsign(p) - y").verdict is Verdict.INCORRECT
     vector = check("bce-gradient", "softsign(x)")
-    assert vector.verdict is Verdict.INVALID and "scalar function" in vector.feedback
+    assert vector.verdict is Verdict.INVALID and "of an array" in vector.feedback
 
 
 def test_forgotten_functions_are_unknown_again(softsign):
     forget_function("softsign")
     r = check("bce-dz", "softsign(p) - y")
-    assert r.verdict is Verdict.INVALID and "unknown function" in r.feedback
+    assert r.verdict is Verdict.INVALID and "unknown name 'softsign'" in r.feedback
 
 
 @pytest.mark.parametrize("name, args, definition, words", [
@@ -40,7 +43,7 @@ def test_forgotten_functions_are_unknown_again(softsign):
     ("soft_sign", ["u"], "u", "2 to 32 letters"),
     ("twoargs", ["u", "v"], "u + v", "one argument name"),
     ("vector", ["u"], "diag(u)", "does not read"),
-    ("leak", ["u"], "open(u)", "unknown function 'open'"),
+    ("leak", ["u"], "open(u)", "unknown name 'open'"),
     ("code", ["u"], "__import__('os')", "does not read"),
 ])
 def test_bad_definitions_are_refused_with_their_place(name, args, definition, words):
