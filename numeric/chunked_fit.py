@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from .base import ProgressCallback
 from .chunked import ChunkedObjective, is_dask
 from .fitting import SeparableDataWarning, run_solver
+from .inference import record_fit
 from .parallel import single_threaded_blas
 
 __all__ = ["as_row_chunked", "fit_chunked", "lda_statistics"]
@@ -80,12 +81,10 @@ def fit_chunked(estimator, kind: str, X, y, sample_weight=None, callback: Progre
     else:
         estimator.coef_ = np.array(W - W.mean(axis=0) if estimator.l2 == 0 else W)
         estimator.intercept_ = np.array(b - b.mean())
-    estimator.n_iter_, estimator.loss_ = int(result.n_iter), float(result.value)
-    estimator.converged_ = bool(result.converged) and not separated
-    estimator.separable_ = "complete" if separated else ("unchecked" if estimator.l2 == 0 else "none")
-    estimator.l2_used_ = float(estimator.l2)
-    estimator._inference = None
-    estimator._inference_refused = "standard errors are not computed for chunked (dask) fits"
+    separation = "complete" if separated else ("unchecked" if estimator.l2 == 0 else "none")
+    record_fit(estimator, result, objective, separation, estimator.l2,
+               refused="standard errors are not computed for chunked (dask) fits")
+    estimator.converged_ = estimator.converged_ and not separated
     if separated:
         warnings.warn(f"{type(estimator).__name__}: the training classes are linearly separable (complete "
                       f"separation, found at iteration {result.n_iter}), so with l2=0 the loss has no finite "

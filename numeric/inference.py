@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 
 from .summary import Summary, summary_table
 
-__all__ = ["Inference", "InferenceMixin", "refusal_reason", "MAX_PARAMS"]
+__all__ = ["Inference", "InferenceMixin", "refusal_reason", "record_fit", "MAX_PARAMS"]
 
 Array = NDArray[np.float64]
 
@@ -67,6 +67,24 @@ def refusal_reason(l2: float, separation: str, n_params: int) -> str | None:
     if n_params > MAX_PARAMS:
         return f"the model has {n_params} parameters, above the {MAX_PARAMS} for which the information matrix is formed"
     return None
+
+
+def record_fit(estimator, result, objective, separation: str, l2_used: float, infer=None,
+               refused: str | None = None) -> None:
+    """Set what every linear fit reports: n_iter_, loss_, converged_, separable_, l2_used_, and
+    the inference from ``infer(objective, θ̂, feature names)`` unless ``refusal_reason`` (or
+    ``refused``) says why there is none."""
+    estimator.n_iter_ = int(result.n_iter)
+    estimator.loss_ = float(result.value)
+    estimator.converged_ = bool(result.converged)
+    estimator.separable_ = separation
+    estimator.l2_used_ = float(l2_used)
+    estimator._inference_refused = refused or refusal_reason(float(estimator.l2), separation, objective.n_params)
+    estimator._inference = None
+    if estimator._inference_refused is None and infer is not None:
+        d = int(estimator.n_features_in_)
+        names = [str(f) for f in getattr(estimator, "feature_names_in_", [f"x{j + 1}" for j in range(d)])]
+        estimator._inference = infer(objective, result.theta, names)
 
 
 def _inverse(information: Array) -> Array:

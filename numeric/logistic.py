@@ -17,7 +17,7 @@ from .base import NumericClassifier, ProgressCallback
 from .chunked import chunkwise, is_dask
 from .chunked_fit import fit_chunked
 from .fitting import fit_checking_separation
-from .inference import InferenceMixin, binary_inference, refusal_reason
+from .inference import InferenceMixin, binary_inference, record_fit
 from .linear_loss import BinaryObjective
 
 __all__ = ["LogisticRegression"]
@@ -104,16 +104,7 @@ class LogisticRegression(InferenceMixin, NumericClassifier):
             X, encoded, 2, weights)
         self.coef_ = result.theta[:-1].copy()
         self.intercept_ = float(result.theta[-1])
-        self.n_iter_ = int(result.n_iter)
-        self.loss_ = float(result.value)
-        self.converged_ = bool(result.converged)
-        self.separable_ = separation.kind
-        self.l2_used_ = float(l2_used)
-        self._inference_refused = refusal_reason(float(self.l2), separation.kind, objective.n_params)
-        self._inference = None
-        if self._inference_refused is None:
-            names = [str(f) for f in getattr(self, "feature_names_in_", [f"x{j + 1}" for j in range(X.shape[1])])]
-            self._inference = binary_inference(objective, result.theta, names)
+        record_fit(self, result, objective, separation.kind, l2_used, binary_inference)
         return self
 
     @chunkwise

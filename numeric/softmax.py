@@ -21,7 +21,7 @@ from .base import NumericClassifier, ProgressCallback, one_hot
 from .chunked import chunkwise, is_dask
 from .chunked_fit import fit_chunked
 from .fitting import fit_checking_separation
-from .inference import InferenceMixin, multinomial_inference, refusal_reason
+from .inference import InferenceMixin, multinomial_inference, record_fit
 from .linear_loss import MultinomialObjective
 
 __all__ = ["SoftmaxRegression"]
@@ -85,16 +85,7 @@ class SoftmaxRegression(InferenceMixin, NumericClassifier):
             W = W - W.mean(axis=0)
         self.coef_ = np.array(W)
         self.intercept_ = np.array(b - b.mean())
-        self.n_iter_ = int(result.n_iter)
-        self.loss_ = float(result.value)
-        self.converged_ = bool(result.converged)
-        self.separable_ = separation.kind
-        self.l2_used_ = float(l2_used)
-        self._inference_refused = refusal_reason(float(self.l2), separation.kind, objective.n_params)
-        self._inference = None
-        if self._inference_refused is None:
-            names = [str(f) for f in getattr(self, "feature_names_in_", [f"x{j + 1}" for j in range(X.shape[1])])]
-            self._inference = multinomial_inference(objective, result.theta, names)
+        record_fit(self, result, objective, separation.kind, l2_used, multinomial_inference)
         return self
 
     def _logits(self, X: ArrayLike) -> NDArray[np.float64]:
