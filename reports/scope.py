@@ -16,6 +16,7 @@ import sympy as sp
 from derive.assumptions import DIMENSION_SIZES, size_choices
 from derive.step import Step
 from derive.verify import StepResult
+from derive.verify.result import Scope
 
 __all__ = ["scope_phrase", "method_phrase", "EVERY_SIZE"]
 
@@ -26,22 +27,22 @@ _EXPLICIT = re.compile(r"\s*\(explicit ([^)]*)\)")
 
 
 def _from_result(result: StepResult) -> str | None:
+    """The verifier's own phrase, when its scope says anything (a default ``Scope()`` does not)."""
     scope = getattr(result, "scope", None)
     if scope is None:
         return None
-    for attribute in ("phrase", "text", "describe", "human"):
-        value = getattr(scope, attribute, None)
-        value = value() if callable(value) else value
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    text = str(scope).strip()
+    empty = (not getattr(scope, "symbolic", False) and not getattr(scope, "proved_at", ())
+             and not getattr(scope, "numeric_at", ()) and getattr(scope, "refuted_at", None) is None)
+    if isinstance(scope, Scope) and empty:
+        return None
+    phrase = scope.phrase() if callable(getattr(scope, "phrase", None)) else getattr(scope, "phrase", None)
+    text = (phrase if isinstance(phrase, str) else str(scope)).strip()
     return text or None
 
 
 def _from_sizes(sizes: tuple[dict, ...]) -> str:
     shown = []
-    for case in sizes:
-        keys = sorted({str(k) for case in sizes for k in case})
+    keys = sorted({str(k) for case in sizes for k in case})
     for case in sizes:
         values = {str(k): v for k, v in case.items()}
         shown.append("(" + ", ".join(str(values[k]) for k in keys) + ")")
