@@ -54,11 +54,13 @@ def _draw_by_declaration(s: sp.Symbol, rng: random.Random) -> mpmath.mpf:
     return Real(s).draw(rng)
 
 
-def mpmath_function(symbols: Sequence[sp.Symbol], values: Sequence[sp.Expr]):
-    """The values as one mpmath function of the symbols, common subexpressions shared."""
+def mpmath_function(symbols: Sequence[sp.Symbol], values: Sequence[sp.Expr], cse: bool = True):
+    """The values as one mpmath function of the symbols, common subexpressions shared when
+    ``cse`` (worth it for a function called many times, not for a few points)."""
     printer = MpmathPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
                              "user_functions": {}, "order": "none"})
-    return sp.lambdify(list(symbols), list(values), modules=[mpmath_namespace(), "mpmath"], printer=printer, cse=True)
+    return sp.lambdify(list(symbols), list(values), modules=[mpmath_namespace(), "mpmath"], printer=printer, cse=cse,
+                       docstring_limit=-1)  # no docstring: printing a large claim for it costs more than compiling
 
 
 def _call(f, args) -> list | None:
@@ -109,7 +111,8 @@ def search(lhs, rhs, rel: type, instance: Instance, assumptions, seed: int, limi
     # a lambdified l − r): printing the sides once, with common subexpressions shared and the
     # terms left in their order, is most of the cost of a search on a large claim.
     n = len(lhs_entries)
-    sides = mpmath_function(symbols + ([limit_var] if limit_var is not None else []), lhs_entries + rhs_entries)
+    sides = mpmath_function(symbols + ([limit_var] if limit_var is not None else []), lhs_entries + rhs_entries,
+                            cse=n_points > N_QUICK)
     draw = sampler(instance, assumptions, symbols)
     rng = random.Random(seed)
     tol = mpmath.mpf(10) ** (-(DIGITS - 20))
