@@ -174,18 +174,16 @@ def math_token(text: str) -> str:
             i += len(word.group())
             continue
         c = text[i]
-        if c == "{" and not (i and text[i - 1] in "^_"):
-            braces.append(True)
-            out.append(r"\{")
-            i += 1
-            continue
         if c == "{":
-            braces.append(False)
-        if c == "}" and braces:
-            if braces.pop():
-                out.append(r"\}")
+            braces.append(not (i and text[i - 1] in "^_"))   # a set's brace, unless it groups a script
+            if braces[-1]:
+                out.append(r"\{")
                 i += 1
                 continue
+        if c == "}" and braces and braces.pop():
+            out.append(r"\}")
+            i += 1
+            continue
         if c == "Σ":
             out.append(_sigma(text, i) + " ")
             i += 1
