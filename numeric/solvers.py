@@ -159,16 +159,20 @@ def newton(objective: Objective, theta0: Array, *, tol: float = 1e-10, max_iter:
         if slope >= 0:  # not a descent direction (numerically singular Hessian): fall back
             step, slope = -grad, -float(grad @ grad)
         t, trial = 1.0, theta + step
-        if -slope > 64 * _EPS * max(1.0, abs(value)):
+        # The full step is tried with the whole model, which it needs next if accepted (as it
+        # nearly always is): one pass over the data instead of a value pass and then a model pass.
+        at_trial = model(trial)
+        if -slope > 64 * _EPS * max(1.0, abs(value)) and not at_trial[0] <= value + 1e-4 * slope:
             for _ in range(60):
-                if objective.value(trial) <= value + 1e-4 * t * slope:
-                    break
                 t *= 0.5
                 trial = theta + t * step
+                if objective.value(trial) <= value + 1e-4 * t * slope:
+                    break
             else:
                 return SolverResult(theta, value, it, False, "line search failed", grad_max=_max_abs(grad))
+            at_trial = model(trial)
         theta = trial
-        value, grad, curvature = model(theta)
+        value, grad, curvature = at_trial
         _check_finite(value, f"at iteration {it}")
         if callback is not None and callback(it, theta, value):
             return SolverResult(theta, value, it, False, "stopped by callback", True, _max_abs(grad))
