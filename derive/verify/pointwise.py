@@ -21,7 +21,7 @@ from ..assumptions import Assumption, Instance
 from ..ops import Grad, GradAt, GradMatrix, Hessian, Jacobian
 from .prepare import prepare, unlimit
 from .prove import entries
-from .search import DIGITS, LIMIT_AT, Found, mpmath_function, sampler, violates
+from .search import DIGITS, LIMIT_AT, Found, mpmath_function, real_values, sampler, violates
 
 __all__ = ["search_pointwise", "TOLERANCE_DIGITS"]
 
@@ -127,22 +127,16 @@ def _node_rule(node: sp.Basic) -> Callable[[Point], list]:
 
 
 def _real(values: list) -> list | None:
-    out = []
+    """Like ``search.real_values``, SymPy numbers (from carrying out with numbers) included."""
+    numbers = []
     for v in values:
         if isinstance(v, sp.Basic):
             if not v.is_number or v.has(sp.nan, sp.zoo):
                 return None
             v = complex(v) if not v.is_real else sp.Float(v, DIGITS)._mpf_
             v = mpmath.mpc(v) if isinstance(v, complex) else mpmath.mpf(v)
-        v = mpmath.mpmathify(v)
-        if isinstance(v, mpmath.mpc):
-            if abs(v.imag) > mpmath.mpf(10) ** (-TOLERANCE_DIGITS) * max(1, abs(v)):
-                return None
-            v = v.real
-        if not mpmath.isfinite(v):
-            return None
-        out.append(v)
-    return out
+        numbers.append(v)
+    return real_values(numbers, TOLERANCE_DIGITS)
 
 
 def search_pointwise(instance: Instance, rel: type, assumptions: Sequence[Assumption], seed: int,

@@ -17,7 +17,8 @@ from ..assumptions import Assumption, Instance, Positive, Real
 from ..vocabulary import mpmath_namespace
 from .prove import entries as _entries
 
-__all__ = ["DIGITS", "N_QUICK", "N_POINTS", "LIMIT_AT", "search", "sampler", "mpmath_function", "violates", "Found"]
+__all__ = ["DIGITS", "N_QUICK", "N_POINTS", "LIMIT_AT", "search", "sampler", "mpmath_function", "violates", "Found",
+           "real_values"]
 
 DIGITS = 50          # working precision of the numeric search
 N_QUICK = 4          # points tried before any proof: most wrong claims fail at the first
@@ -73,13 +74,14 @@ def _call(f, args) -> list | None:
     return [mpmath.mpmathify(v) for v in values]
 
 
-def _real(values: list) -> list[mpmath.mpf] | None:
-    """The values as reals, or None if one is non-finite or has a non-negligible imaginary part."""
+def real_values(values: list, digits: int = DIGITS - 10) -> list[mpmath.mpf] | None:
+    """The values as reals, or None if one is non-finite or has an imaginary part above
+    10^−digits relative to its size."""
     out = []
     for v in values:
         v = mpmath.mpmathify(v)
         if isinstance(v, mpmath.mpc):
-            if abs(v.imag) > mpmath.mpf(10) ** (-(DIGITS - 10)) * max(1, abs(v)):
+            if abs(v.imag) > mpmath.mpf(10) ** (-digits) * max(1, abs(v)):
                 return None
             v = v.real
         if not mpmath.isfinite(v):
@@ -131,7 +133,7 @@ def search(lhs, rhs, rel: type, instance: Instance, assumptions, seed: int, limi
                 values = _call(sides, args)
             if values is None:
                 continue
-            diffs = _real([l - r for l, r in zip(values[:n], values[n:])])
+            diffs = real_values([l - r for l, r in zip(values[:n], values[n:])])
             if limit_var is None:
                 sizes = [abs(v) for v in values if mpmath.isfinite(abs(v))]
                 bound = tol * max([1] + sizes)
