@@ -24,11 +24,12 @@ _INTRO = (r"Each row covers consecutive steps of one proof that were checked the
           r"claim about vectors or matrices was checked, with symbolic entries: a theorem stated for every $d$ "
           r"or $K$ is machine-checked at these sizes only, and holds beyond them by the same algebra, which "
           r"the machine did not check.  A claim about scalars is proved as stated.  Times are wall-clock "
-          r"seconds on the machine that built this document.")
+          r"seconds on the machine that built this document; ``cached'' marks steps proved in an earlier "
+          r"run and read from the proof cache.")
 
 
-def _rows(item: Section) -> list[tuple[str, str, str, str, float]]:
-    """(steps, mark, method, sizes, seconds) for runs of steps checked alike."""
+def _rows(item: Section) -> list[tuple[str, str, str, str, str]]:
+    """(steps, mark, method, sizes, seconds or "cached") for runs of steps checked alike."""
     d = item.derivation
     runs: list[list] = []
     for i, (step, result) in enumerate(zip(d.steps, item.results), start=1):
@@ -39,12 +40,13 @@ def _rows(item: Section) -> list[tuple[str, str, str, str, float]]:
         if runs and runs[-1][0] == key and runs[-1][2] == i - 1:
             runs[-1][2] = i
             runs[-1][3] += result.seconds
+            runs[-1][5] = runs[-1][5] and result.cached
         else:
-            runs.append([key, i, i, result.seconds, mark(result)])
+            runs.append([key, i, i, result.seconds, mark(result), result.cached])
     rows = []
-    for (_, method, sizes), first, last, seconds, sign in runs:
+    for (_, method, sizes), first, last, seconds, sign, cached in runs:
         steps = str(first) if first == last else f"{first}--{last}"
-        rows.append((steps, sign, method, prose(sizes), seconds))
+        rows.append((steps, sign, method, prose(sizes), "cached" if cached else f"{seconds:.2f}"))
     return rows
 
 
@@ -55,10 +57,13 @@ def checked_table(items: Sequence[Section], numbered: bool = True) -> str:
         d = item.derivation
         name = (r"Theorem~\ref{sec:%s}" % d.name) if numbered else "Proof"
         total = sum(r.seconds for r in item.results)
+        cached = sum(r.cached for r in item.results)
+        read = f"; {cached} of {len(item.results)} steps read from the proof cache" if cached else ""
         body.append(r"\multicolumn{5}{@{}p{\linewidth}@{}}{\raggedright\textbf{%s}: %s \quad (command: "
-                    r"\textsf{derive show %s}; %.1f\,s in all)}\\*" % (name, prose(d.title), escape(d.name), total))
+                    r"\textsf{derive show %s}; %.1f\,s in all%s)}\\*"
+                    % (name, prose(d.title), escape(d.name), total, read))
         for steps, sign, method, sizes, seconds in _rows(item):
-            body.append(r"%s & %s & %s & %s & %.2f \\" % (steps, sign, method, sizes, seconds))
+            body.append(r"%s & %s & %s & %s & %s \\" % (steps, sign, method, sizes, seconds))
         if k < len(items):
             body.append(r"\addlinespace")
     columns = ("@{}l c >{\\raggedright\\arraybackslash}p{0.33\\linewidth} "

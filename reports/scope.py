@@ -76,5 +76,10 @@ def scope_phrase(step: Step, result: StepResult) -> str:
 
 
 def method_phrase(result: StepResult) -> str:
-    """The method alone, without the sizes: "expand log", "equal arguments: cancel"."""
-    return _EXPLICIT.sub("", result.method or "").strip()
+    """The method alone, without the sizes: "expand log", "equal arguments: cancel" (the
+    verifier appends its scope to the method, which the table shows in a column of its own)."""
+    method = _EXPLICIT.sub("", result.method or "").strip()
+    reported = _from_result(result)
+    if reported and method.endswith(f"({reported})"):
+        method = method[:-len(reported) - 2].rstrip()
+    return method

@@ -57,6 +57,18 @@ def test_a_scope_reported_by_the_verifier_is_used_as_it_is():
 
 # -- the table of checks -------------------------------------------------------------------
 
+def test_the_method_column_does_not_repeat_the_scope_the_verifier_appends():
+    from derive.verify.result import Scope
+
+    scope = Scope(False, ("d",), ((("d", 1),), (("d", 2),), (("d", 3),), (("d", 4),)), ((("d", 7),), (("d", 8),)))
+    result = StepResult(Verdict.PROVED, f"expand_log ({scope.phrase()})", scope=scope)
+    assert method_phrase(result) == "expand_log"
+    assert scope_phrase(_step("lda-logistic", 0), result) == scope.phrase()
+    # a parenthesis that is not the scope stays
+    assert method_phrase(StepResult(Verdict.PROVED, "cases (16 to 256)", scope=scope)) == "cases (16 to 256)"
+
+
+
 def test_checked_table_groups_runs_and_names_the_sizes():
     d = REGISTRY["lda-logistic"]
     results = [StepResult(Verdict.PROVED, "expand log (explicit d=1..4)", seconds=0.5)] * 3 + \
@@ -68,6 +80,15 @@ def test_checked_table_groups_runs_and_names_the_sizes():
     assert r"4 & \unk & undecided" in table
     assert r"\textsf{derive show lda-logistic}" in table
 
+
+
+def test_steps_read_from_the_proof_cache_say_so_instead_of_a_time():
+    d = REGISTRY["sigmoid-derivative"]
+    results = [StepResult(Verdict.PROVED, "expand", seconds=0.001, cached=True) for _ in d.steps]
+    results[-1] = StepResult(Verdict.PROVED, "cancel", seconds=0.25)
+    table = checked_table([Section(d, results)])
+    assert r"& cached \\" in table and r"& 0.25 \\" in table
+    assert f"{len(d.steps) - 1} of {len(d.steps)} steps read from the proof cache" in table
 
 # -- front matter ------------------------------------------------------------------------
 
