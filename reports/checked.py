@@ -21,9 +21,10 @@ __all__ = ["checked_table", "checked_section"]
 _INTRO = (r"Each row covers consecutive steps of one proof that were checked the same way.  ``Method'' is the "
           r"symbolic method that reduced the difference of the two sides to $0$ (``equal arguments'': "
           r"$f(a) = f(b)$ was proved from $a = b$).  ``Sizes and cases'' lists exactly the sizes at which a "
-          r"claim about vectors or matrices was checked, with symbolic entries: a theorem stated for every $d$ "
-          r"or $K$ is machine-checked at these sizes only, and holds beyond them by the same algebra, which "
-          r"the machine did not check.  A claim about scalars is proved as stated.  Times are wall-clock "
+          r"claim about vectors or matrices was proved, with symbolic entries, and the larger sizes, drawn "
+          r"at random, at which it then agreed numerically (a disagreement there would have refuted it).  A "
+          r"theorem stated for every $d$ or $K$ is thus proved at the first sizes only; beyond them it holds "
+          r"by the same algebra, which the machine checked numerically but did not prove.  A claim about scalars is proved as stated.  Times are wall-clock "
           r"seconds on the machine that built this document; ``cached'' marks steps proved in an earlier "
           r"run and read from the proof cache.")
 
