@@ -4,13 +4,12 @@
     r = check("bce-gradient", "(y - p) x")
     r.verdict, r.score, r.feedback      # incorrect, 0.5, "Incorrect. Sign of (p − y) flipped: ..."
 
-One idea per module:
+One idea per module (answers are evaluated by ``derive.evaluate``, shared with the verifier):
 
 * ``targets``     the targets: key (a derivation's constant), symbols, bindings, assumptions, mistakes;
                   the lecture's 17 are problem files in ``lecture/*.toml``, and courses add theirs
 * ``problem_file`` reading a TOML problem file (``problem_build``: into targets; ``problem_check``:
                   mistakes against the key, embedded tests)
-* ``evaluate``    a compiled evaluator for scalar and matrix expressions (mpmath, exact, symbolic)
 * ``layout``      a target made explicit at concrete sizes; a point's values with the bindings computed
 * ``sources``     special values and secret random rationals (asked for by the assumptions)
 * ``seed``        the run's secret points seed (recorded in every verdict, reproducible)

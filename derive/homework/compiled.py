@@ -9,7 +9,7 @@ import sympy as sp
 
 from ..answers.names import INDEX_I, INDEX_J
 from ..numbers import to_sympy
-from .evaluate import Env, Mat, Program, Unsupported, compile_expr
+from ..evaluate import Env, Mat, Program, Unsupported, compile_expr
 
 __all__ = ["Compiled", "index_symbols"]
 

@@ -39,7 +39,7 @@ import sympy as sp
 from ..timelimit import TimeLimitExceeded
 from ..verify import DIGITS
 from .compiled import Compiled, index_symbols
-from .evaluate import NON_ANALYTIC, NUMERIC, TooBig, Undefined, Unsupported
+from ..evaluate import NON_ANALYTIC, NUMERIC, TooBig, Undefined, Unsupported
 from .exactness import QUICK_SECONDS, METHOD_SECONDS, Deadline, short
 from .exact_stage import ExactStage
 from .outcome import ABS_FLOOR, CONFIRM_DIGITS, REL_TOL, Outcome, gap, vshape

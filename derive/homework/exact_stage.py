@@ -22,7 +22,7 @@ import sympy as sp
 
 from ..timelimit import TimeLimitExceeded, time_limit
 from .compiled import Compiled
-from .evaluate import EXACT, NUMERIC, TooBig, Undefined, Unsupported
+from ..evaluate import EXACT, NUMERIC, TooBig, Undefined, Unsupported
 from .exactness import QUICK_SECONDS, Deadline, combine, exact_zero, short
 from .layout import free_env, layout
 from .outcome import CONFIRM_DIGITS, Outcome

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 import sympy as sp
 
 from ..assumptions import ExactSource, instantiate
-from .evaluate import SYMBOLIC, Backend, Env, Mat, Program, compile_expr
+from ..evaluate import SYMBOLIC, Backend, Env, Mat, Program, compile_expr
 from .targets import Target
 
 __all__ = ["Layout", "layout", "env_from", "free_env", "exact_values", "values_of", "symbolic_env"]

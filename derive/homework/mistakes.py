@@ -24,7 +24,7 @@ import sympy as sp
 
 from ..verify import DIGITS
 from .equivalence import Checker, Outcome
-from .evaluate import Mat, shape_of
+from ..evaluate import Mat, shape_of
 
 __all__ = ["Diagnosis", "diagnose", "diagnose_shape", "describe_shape", "sentence", "TRANSPOSE_CREDIT", "NEGATIVE_CREDIT",
            "FACTOR_CREDIT", "OFFSET_CREDIT"]

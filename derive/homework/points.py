@@ -23,7 +23,7 @@ from typing import Any, Mapping
 import mpmath
 import sympy as sp
 
-from .evaluate import EXACT, NUMERIC, Env, Mat
+from ..evaluate import EXACT, NUMERIC, Env, Mat
 from .layout import Layout, env_from, exact_values, free_env, layout, values_of
 from .sources import RandomSource, SpecialSource
 from .targets import Target

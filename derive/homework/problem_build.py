@@ -23,7 +23,7 @@ from ..answers import ParseError, SymbolSpec, parse_answer
 from ..answers.names import shape_of
 from ..assumptions import (Assumption, Binary, Nonzero, OneHot, Positive, Probability, Real, Simplex,
                            SymmetricPositiveDefinite)
-from .evaluate import shape_of as target_shape_of
+from ..evaluate import shape_of as target_shape_of
 from .problem_file import ASSUMPTION_KINDS, EXPECTATIONS, ProblemFile
 from .targets import Binding, EmbeddedTest, Mistake, SymbolDecl, Target
 

@@ -13,7 +13,7 @@ Each problem is a ``ProblemError`` that prints as ``FILE:LINE: message``.
 
 from __future__ import annotations
 
-from .evaluate import shape_of as _shape
+from ..evaluate import shape_of as _shape
 from .problem_file import ProblemError, ProblemFile
 from .reading import ParseError, read
 from .targets import Target

@@ -28,7 +28,7 @@ import mpmath
 import sympy as sp
 
 from ..assumptions import ExactSource
-from .evaluate import EXACT, Env, Mat, TooBig, Undefined, Unsupported, compile_expr
+from ..evaluate import EXACT, Env, Mat, TooBig, Undefined, Unsupported, compile_expr
 from .layout import Layout, env_from, exact_values, layout
 from .mistakes import describe_shape, sentence
 from .points import format_value

@@ -19,7 +19,7 @@ from ..numbers import to_sympy
 from ..timelimit import TimeLimitExceeded, time_limit
 from ..vocabulary import sign_cases
 from .compiled import Compiled
-from .evaluate import SYMBOLIC, Env, Mat, TooBig, Undefined, Unsupported
+from ..evaluate import SYMBOLIC, Env, Mat, TooBig, Undefined, Unsupported
 from .exactness import Deadline, strongest, zero_method
 from .layout import Layout, symbolic_env
 

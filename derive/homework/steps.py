@@ -19,7 +19,7 @@ import sympy as sp
 from ..timelimit import TimeLimitExceeded, time_limit
 from ..verify import DIGITS
 from .equivalence import checker, index_symbols
-from .evaluate import Mat, TooBig, Unsupported, shape_of
+from ..evaluate import Mat, TooBig, Unsupported, shape_of
 from .mistakes import describe_shape
 from .reading import ParseError, read
 from .targets import get_target

@@ -26,7 +26,7 @@ import sympy as sp
 
 from ..assumptions import Assumption
 from ..numbers import to_sympy
-from .evaluate import shape_of
+from ..evaluate import shape_of
 
 __all__ = ["Target", "Binding", "Mistake", "SymbolDecl", "EmbeddedTest", "get_target", "target_names",
            "all_targets", "add_targets", "remove_targets", "target_origin", "LECTURE_PROBLEMS",

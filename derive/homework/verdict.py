@@ -30,7 +30,7 @@ import sympy as sp
 from ..timelimit import TimeLimitExceeded, time_limit
 from .equivalence import Checker, Outcome, checker, index_symbols
 from .seed import run_seed
-from .evaluate import TooBig, Unsupported, shape_of
+from ..evaluate import TooBig, Unsupported, shape_of
 from .mistakes import Diagnosis, describe_shape, diagnose, diagnose_shape
 from .problems import check_variant
 from .reading import ParseError, read

@@ -19,9 +19,10 @@ import sympy as sp
 
 from ..assumptions import Assumption, Instance
 from ..ops import Grad, GradAt, GradMatrix, Hessian, Jacobian
+from ..evaluate import Unsupported
 from .prepare import prepare, unlimit
 from .prove import entries
-from .search import DIGITS, LIMIT_AT, Found, mpmath_function, real_values, sampler, violates
+from .search import DIGITS, LIMIT_AT, Found, mpmath_function, program_of, real_values, run_program, sampler, violates
 
 __all__ = ["search_pointwise", "TOLERANCE_DIGITS"]
 
@@ -47,21 +48,29 @@ def _outermost(expr: sp.Basic) -> list[sp.Basic]:
 class _Compiled:
     """``expr`` as a function of a point, its derivative nodes evaluated numerically.
 
-    ``by_substitution``: each call puts the point's numbers into the expression and then
-    carries it out (cheap once, with numbers there is little left to carry out); otherwise
-    the expression is carried out symbolically once and compiled, for a function that is
-    called many times (the function inside a derivative).
+    The rest is compiled for ``derive.evaluate`` (one walk over the expression, at any size).
+    Where the evaluator lacks a rule, SymPy carries it out: with ``by_substitution``, each
+    call puts the point's numbers into the expression first (cheap once: with numbers there is
+    little left to carry out); otherwise the expression is carried out symbolically once and
+    lambdified, for a function that is called many times (the function inside a derivative).
     """
 
     def __init__(self, expr: sp.Basic, by_substitution: bool = False):
         self.nodes = _outermost(expr)
-        self.holders = [_placeholder(n) for n in self.nodes]
+        self.holders = [_placeholder(n, k) for k, n in enumerate(self.nodes)]
         self.inner = [_node_rule(n) for n in self.nodes]
         self.body = expr.xreplace(dict(zip(self.nodes, self.holders)))
         self.holder_symbols = [s for h in self.holders for s in entries(h)]
         self.by_substitution = by_substitution
-        if by_substitution:
-            self.symbols = sorted(self.body.free_symbols - set(self.holder_symbols), key=sp.default_sort_key)
+        self.symbols = sorted(self.body.free_symbols - set(self.holder_symbols), key=sp.default_sort_key)
+        self.program = program_of(self.body)
+        if self.program is None:
+            self._by_sympy()
+
+    def _by_sympy(self) -> None:
+        """Carry the body out by SymPy instead of the evaluator (which lacks a rule for it)."""
+        self.program = None
+        if self.by_substitution:
             return
         values = entries(prepare(self.body))
         free = set().union(*(v.free_symbols for v in values)) - set(self.holder_symbols)
@@ -70,6 +79,13 @@ class _Compiled:
 
     def __call__(self, point: Point) -> list:
         filled = [v for rule in self.inner for v in rule(point)]
+        if self.program is not None:
+            values = {s.name: point[s] for s in self.symbols}
+            values.update((h.name, v) for h, v in zip(self.holder_symbols, filled))
+            try:
+                return run_program(self.program, values)
+            except Unsupported:  # a rule that needs symbolic arguments, say
+                self._by_sympy()
         if self.by_substitution:
             numbers = {s: sp.Float(point[s], DIGITS) for s in self.symbols}
             numbers.update({h: sp.Float(v, DIGITS) for h, v in zip(self.holder_symbols, filled)})
@@ -78,11 +94,12 @@ class _Compiled:
         return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
-def _placeholder(node: sp.Basic) -> sp.Basic:
+def _placeholder(node: sp.Basic, k: int) -> sp.Basic:
+    # Named apart from every entry symbol: the compiled program looks values up by name.
     if isinstance(node, sp.Derivative) or not getattr(node, "shape", None):
-        return sp.Dummy("D")
+        return sp.Dummy(f"_D{k}")
     rows, cols = node.shape
-    return sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Dummy("D"))
+    return sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Dummy(f"_D{k}_{i}_{j}"))
 
 
 def _variables(v: sp.Basic) -> list[sp.Symbol]:
@@ -158,7 +175,7 @@ def search_pointwise(instance: Instance, rel: type, assumptions: Sequence[Assump
                 point[limit_var] = LIMIT_AT
             try:
                 left, right = _real(lhs(point)), _real(rhs(point))
-            except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            except (ArithmeticError, ValueError, TypeError):  # undefined here: try another point
                 continue
             if left is None or right is None:
                 continue

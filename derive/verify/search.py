@@ -14,11 +14,12 @@ import sympy as sp
 from sympy.printing.pycode import MpmathPrinter
 
 from ..assumptions import Assumption, Instance, Positive, Real
+from ..evaluate import NUMERIC, Env, Mat, Program, Undefined, Unsupported, compile_expr
 from ..vocabulary import mpmath_namespace
 from .prove import entries as _entries
 
 __all__ = ["DIGITS", "N_QUICK", "N_POINTS", "LIMIT_AT", "search", "sampler", "mpmath_function", "violates", "Found",
-           "real_values"]
+           "real_values", "program_of", "run_program"]
 
 DIGITS = 50          # working precision of the numeric search
 N_QUICK = 4          # points tried before any proof: most wrong claims fail at the first
@@ -62,6 +63,46 @@ def mpmath_function(symbols: Sequence[sp.Symbol], values: Sequence[sp.Expr], cse
                              "user_functions": {}, "order": "none"})
     return sp.lambdify(list(symbols), list(values), modules=[mpmath_namespace(), "mpmath"], printer=printer, cse=cse,
                        docstring_limit=-1)  # no docstring: printing a large claim for it costs more than compiling
+
+
+def program_of(expr: sp.Basic) -> Program | None:
+    """``expr`` compiled for ``derive.evaluate``, or None where the evaluator has no rule for
+    one of its nodes or two of its symbols share a name (it looks values up by name).
+
+    Compiling is one walk over the expression, far cheaper than printing it for lambdify,
+    which is most of the cost of a search at a few points.
+    """
+    names = [s.name for s in expr.free_symbols]
+    if len(names) != len(set(names)):
+        return None
+    try:
+        return compile_expr(expr)
+    except (Unsupported, TypeError):
+        return None
+
+
+def run_program(program: Program, values: dict[str, mpmath.mpf]) -> list:
+    """The program's value at a point given by symbol name, as a flat list of entries (row-major).
+    Raises ``Undefined`` where it has no real value, ``Unsupported`` where a rule fails."""
+    out = program.run(Env(values), NUMERIC)
+    return list(out.data) if isinstance(out, Mat) else [out]
+
+
+def _sides(symbols: list, values: list, cse: bool):
+    """One function from the symbols' values to the values (None where undefined): compiled
+    for the evaluator where it can be, lambdified otherwise."""
+    program = program_of(sp.ImmutableMatrix(values)) if values else None
+    if program is None:
+        f = mpmath_function(symbols, values, cse=cse)
+        return lambda args: _call(f, args)
+    names = [s.name for s in symbols]
+
+    def run(args: list) -> list | None:
+        try:
+            return run_program(program, dict(zip(names, args)))
+        except (Undefined, ArithmeticError, ValueError):
+            return None
+    return run
 
 
 def _call(f, args) -> list | None:
@@ -113,8 +154,8 @@ def search(lhs, rhs, rel: type, instance: Instance, assumptions, seed: int, limi
     # a lambdified l − r): printing the sides once, with common subexpressions shared and the
     # terms left in their order, is most of the cost of a search on a large claim.
     n = len(lhs_entries)
-    sides = mpmath_function(symbols + ([limit_var] if limit_var is not None else []), lhs_entries + rhs_entries,
-                            cse=n_points > N_QUICK)
+    sides = _sides(symbols + ([limit_var] if limit_var is not None else []), lhs_entries + rhs_entries,
+                   cse=n_points > N_QUICK)
     draw = sampler(instance, assumptions, symbols)
     rng = random.Random(seed)
     tol = mpmath.mpf(10) ** (-(DIGITS - 20))
@@ -127,10 +168,10 @@ def search(lhs, rhs, rel: type, instance: Instance, assumptions, seed: int, limi
             args = [point[s] for s in symbols]
             if limit_var is not None:
                 # A limit t → ∞ is checked at a large t: a loose test, so only gross failures refute.
-                values = _call(sides, args + [LIMIT_AT])
+                values = sides(args + [LIMIT_AT])
                 bound = mpmath.mpf(10) ** -4
             else:
-                values = _call(sides, args)
+                values = sides(args)
             if values is None:
                 continue
             diffs = real_values([l - r for l, r in zip(values[:n], values[n:])])

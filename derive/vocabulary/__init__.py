@@ -7,7 +7,7 @@
                                       # its LaTeX, its answer spelling and its numeric forms
 
 Readers: the answer grammar and echo (``derive.answers``), the grader's evaluator
-(``derive.homework.evaluate``), the verifier (``to_elementary``, ``mpmath_namespace``), the code
+(``derive.evaluate``), the verifier (``to_elementary``, ``mpmath_namespace``), the code
 generator (``numeric.codegen``) and the reports' printer (``reports.latex``).
 """
 

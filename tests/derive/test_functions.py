@@ -200,7 +200,7 @@ def test_numeric_code_prints_the_declared_stable_forms():
 
 
 def test_the_grader_evaluates_every_declared_function_from_its_declaration():
-    from derive.homework.evaluate import EXACT, NUMERIC, SYMBOLIC, Env, Mat, Undefined, compile_expr
+    from derive.evaluate import EXACT, NUMERIC, SYMBOLIC, Env, Mat, Undefined, compile_expr
 
     v = sp.MatrixSymbol("v", 3, 1)
     expr = relu(z) + sp.Max(z, 1) + sp.sech(z) + softplus(-z) + logsumexp(v) + sigmoid(z)

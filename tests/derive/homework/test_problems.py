@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 from numpy.testing import assert_allclose
 
-from derive.homework.evaluate import Mat
+from derive.evaluate import Mat
 from derive.homework.problems import RTOL, make_variant, parse_numbers, split_name
 from derive.homework.verdict import Verdict, check
 

@@ -202,7 +202,7 @@ def test_per_class_lda_keys_are_column_k_of_the_derivations_formulas():
     """θ_k and θ_{0,k} are taken from lda_softmax's K-class formulas (one class at a time); check
     them against those formulas at K = 4 and against NumPy."""
     from derive.derivations import lda_softmax
-    from derive.homework.evaluate import EXACT, Env, Mat, compile_expr
+    from derive.evaluate import EXACT, Env, Mat, compile_expr
     rng = np.random.default_rng(2)
     d, K = 3, 4
     A = rng.integers(-2, 3, size=(d, d))

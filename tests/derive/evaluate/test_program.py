@@ -8,7 +8,7 @@ import sympy as sp
 from numpy.testing import assert_allclose
 
 from derive.functions import sigmoid
-from derive.homework.evaluate import (EXACT, NUMERIC, SYMBOLIC, Env, Mat, TooBig, Undefined, Unsupported,
+from derive.evaluate import (EXACT, NUMERIC, SYMBOLIC, Env, Mat, TooBig, Undefined, Unsupported,
                                       compile_expr, shape_of)
 from derive.ops import Diag, Dot, Elementwise, Softmax
 
