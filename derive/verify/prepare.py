@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 from sympy.core.relational import Relational
 from sympy.matrices.expressions.matexpr import MatrixExpr
@@ -14,8 +16,12 @@ from ..ops import Elementwise, Softmax
 __all__ = ["prepare", "difference", "unlimit", "argument_claims", "limit_variable", "dimension_symbols", "is_matrix"]
 
 
+@functools.lru_cache(maxsize=256)
 def prepare(expr: sp.Basic) -> sp.Basic:
-    """Definitions in, then carry out derivatives, gradients, limits and matrix products."""
+    """Definitions in, then carry out derivatives, gradients, limits and matrix products.
+
+    Remembered: neighbouring steps of a derivation share a side, carried out at the same sizes.
+    """
     expr = to_elementary(expr)
     # SymPy cannot carry out some products with a symbolic all-ones or zero matrix (a trace of
     # (X − 1μᵀ)(X − 1μᵀ)ᵀ raises): at concrete sizes they become explicit matrices first.
