@@ -34,6 +34,10 @@ class UnitVector(MatrixExpr):
             return self
         return sp.ImmutableMatrix([[int(i + 1 == k)] for i in range(int(n))])
 
+    def definition(self) -> sp.ImmutableMatrix | None:
+        """The explicit column once n is an integer (for ``derive.evaluate``), else None."""
+        return self.doit() if self.args[0].is_Integer else None
+
     def _entry(self, i, j, **kwargs):
         return sp.KroneckerDelta(i + 1, self.args[1])
 

@@ -148,6 +148,7 @@ class _PerClass(MatrixExpr):
         return (self.args[1].shape[1], 1)
 
     def entry(self, x, mu, prec) -> sp.Expr:
+        """Entry k, with μ = μ_k, not yet carried out."""
         raise NotImplementedError
 
     def doit(self, **hints):
@@ -155,6 +156,14 @@ class _PerClass(MatrixExpr):
         if not (is_concrete(x) and is_concrete(means) and is_concrete(prec)):
             return type(self)(x, means, prec)
         x, means, prec = explicit(x), explicit(means), explicit(prec)
+        return sp.ImmutableMatrix([[self.entry(x, means[:, k], prec).doit()] for k in range(means.shape[1])])
+
+    def definition(self) -> sp.ImmutableMatrix | None:
+        """The column entry by entry, nothing carried out (for ``derive.evaluate``); None while
+        the means are not an explicit matrix."""
+        x, means, prec = self.args
+        if not isinstance(means, sp.MatrixBase):
+            return None
         return sp.ImmutableMatrix([[self.entry(x, means[:, k], prec)] for k in range(means.shape[1])])
 
 
@@ -162,7 +171,7 @@ class ClassDensities(_PerClass):
     """The column of class-conditional densities,  entry k = 𝒩(x | μ_k, P⁻¹),  μ_k = column k of the means."""
 
     def entry(self, x, mu, prec) -> sp.Expr:
-        return _normal_density(x, mu, prec).doit()
+        return _normal_density(x, mu, prec)
 
     def _latex(self, printer, exp=None) -> str:
         x, means = (printer._print(a) for a in self.args[:2])
@@ -182,7 +191,7 @@ class SquaredDistances(_PerClass):
     """The column of squared Mahalanobis distances,  entry k = (x − μ_k)ᵀ P (x − μ_k)."""
 
     def entry(self, x, mu, prec) -> sp.Expr:
-        return Dot(x - mu, prec * (x - mu)).doit()
+        return Dot(x - mu, prec * (x - mu))
 
     def _latex(self, printer, exp=None) -> str:
         x, means, prec = (printer._print(a) for a in self.args)

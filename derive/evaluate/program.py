@@ -127,6 +127,21 @@ def _build(B, env, static, *vals):
     return Mat(rows, cols, tuple(scalar(v) for v in vals))
 
 
+def _blocks(B, env, static, *vals):
+    """A block matrix from its blocks, row of blocks by row of blocks (a scalar is a 1×1 block)."""
+    block_rows, block_cols = static
+    grid = [[v if isinstance(v, Mat) else Mat(1, 1, (v,)) for v in vals[r * block_cols:(r + 1) * block_cols]]
+            for r in range(block_rows)]
+    rows: list[list] = []
+    for blocks in grid:
+        if len({b.rows for b in blocks}) != 1:
+            raise Unsupported("blocks of one row of a block matrix differ in height")
+        rows.extend([v for b in blocks for v in b.tolist()[i]] for i in range(blocks[0].rows))
+    if len({len(r) for r in rows}) != 1:
+        raise Unsupported("the rows of a block matrix differ in width")
+    return Mat.from_rows(rows)
+
+
 def _sum(B, env, static):
     body, var, lo, hi = static
     total = None
@@ -201,6 +216,11 @@ class _Compiler:
             rule = _RULES.get(cls)
             if rule is not None:
                 return rule(self, e)
+        written_out = getattr(e, "definition", None)
+        if callable(written_out) and (form := written_out()) is not None:
+            # One of the project's own nodes that can say what it is in nodes known here
+            # (a Gaussian density): far cheaper than carrying it out at every point.
+            return self.compile(form)
         if isinstance(e, MatrixExpr) and type(e).__module__.startswith("derive."):
             # One of the project's own operators (e.g. the diagonal of a matrix): carried out by
             # its doit() once its arguments are explicit.  Slower, but keys may use any of them.
@@ -302,6 +322,7 @@ _RULES: dict[type, Callable[[_Compiler, sp.Basic], int]] = {
     ElementwiseApplyFunction: lambda c, e: c.elementwise(e.function, e.expr),
     sp.Sum: _Compiler.sum,
     sp.MatrixBase: lambda c, e: c.emit(_build, c.many(list(e)), e.shape),
+    sp.BlockMatrix: lambda c, e: c.emit(_blocks, c.many(list(e.blocks)), e.blocks.shape),
 }
 
 

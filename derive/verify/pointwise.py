@@ -80,7 +80,10 @@ class _Compiled:
     def __call__(self, point: Point) -> list:
         filled = [v for rule in self.inner for v in rule(point)]
         if self.program is not None:
-            values = {s.name: point[s] for s in self.symbols}
+            # The whole point: a node's definition may hold a symbol that is not among its
+            # arguments (|Σ| in a Gaussian density), drawn by an assumption.
+            values = {s.name: v for s, v in point.items()}
+            values.update((s.name, point[s]) for s in self.symbols)
             values.update((h.name, v) for h, v in zip(self.holder_symbols, filled))
             try:
                 return run_program(self.program, values)
@@ -130,7 +133,8 @@ def _node_rule(node: sp.Basic) -> Callable[[Point], list]:
                     for a in variables for b in variables]
         return hessian
     if isinstance(node, Jacobian):
-        rows = len(entries(prepare(f_expr)))
+        shape = getattr(f_expr, "shape", None)
+        rows = int(shape[0]) * int(shape[1]) if shape else 1  # entries of f: no need to carry it out
         return lambda point: [_partial(f, point, [b], (1,), i) for i in range(rows) for b in variables]
     if isinstance(node, GradAt):
         at = _Compiled(node.args[2])

@@ -1,4 +1,4 @@
-"""The answer evaluator against NumPy, in all three number kinds, and its guards."""
+"""The evaluator against NumPy, in all three number kinds, and its guards."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import sympy as sp
 from numpy.testing import assert_allclose
 
 from derive.functions import sigmoid
-from derive.evaluate import (EXACT, NUMERIC, SYMBOLIC, Env, Mat, TooBig, Undefined, Unsupported,
-                                      compile_expr, shape_of)
+from derive.evaluate import (EXACT, NUMERIC, SYMBOLIC, Env, Mat, TooBig, Undefined, Unsupported, compile_expr,
+                             shape_of)
 from derive.ops import Diag, Dot, Elementwise, Softmax
 
 n = sp.Symbol("n", integer=True, positive=True)
@@ -122,3 +122,25 @@ def test_one_program_serves_every_size():
     for size in (1, 2, 5):
         vec = Mat(size, 1, tuple(mpmath.mpf(k + 1) for k in range(size)))
         assert prog.run(Env({}, {"v": vec}, {"n": size}), NUMERIC) == sum((k + 1) ** 2 for k in range(size))
+
+
+def test_a_block_matrix_is_assembled_from_its_blocks():
+    a3, v3 = sp.MatrixSymbol("A", 3, 3), sp.MatrixSymbol("v", 3, 1)
+    blocks = sp.BlockMatrix([[a3, v3], [v3.T, sp.ImmutableMatrix([[t]])]])
+    expected = np.block([[A_NP, V_NP[:, None]], [V_NP[None, :], np.array([[T_NP]])]])
+    assert_allclose(value(blocks), expected, rtol=1e-12)
+
+
+def test_a_node_that_states_its_definition_is_evaluated_by_it():
+    # The Gaussian densities name |Σ| in their definition only: its value comes from the point.
+    import mpmath
+    from derive.gaussian import DET_SIGMA, ClassDensities
+
+    x = sp.Matrix(2, 1, sp.symbols("x1 x2", real=True))
+    means = sp.ImmutableMatrix(2, 3, sp.symbols("m1:7", real=True))
+    prec = sp.ImmutableMatrix([[2, sp.Rational(1, 3)], [sp.Rational(1, 3), 1]])
+    node = ClassDensities(sp.ImmutableMatrix(x), means, prec)
+    numbers = dict(zip([*x, *means], [0.3, -1.1, 0.5, 0.2, -0.7, 1.3, 0.1, -0.4]), det_Sigma=0.6)
+    got = compile_expr(node).run(Env({str(k): mpmath.mpf(v) for k, v in numbers.items()}), NUMERIC)
+    carried_out = node.doit().xreplace({**{s: numbers[s] for s in [*x, *means]}, DET_SIGMA: 0.6})
+    assert_allclose([float(g) for g in got.data], [float(e) for e in carried_out], rtol=1e-12)
