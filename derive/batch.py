@@ -30,10 +30,24 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _verify_step(task: tuple[str, int]) -> tuple[tuple[str, int], StepResult]:
-    name, index = task
-    (result,) = REGISTRY[name].verify(only=[index])
-    return task, result
+#: Steps per task: neighbouring steps share a side, which a worker makes explicit once for both.
+RUN = 4
+
+
+def _verify_steps(task: tuple[str, list[int]]) -> tuple[str, list[int], list[StepResult]]:
+    name, indices = task
+    return name, indices, REGISTRY[name].verify(only=indices)
+
+
+def _runs(tasks: list[tuple[str, int]]) -> list[tuple[str, list[int]]]:
+    """The steps in runs of up to ``RUN`` neighbours of one derivation."""
+    runs: list[tuple[str, list[int]]] = []
+    for name, index in tasks:
+        if runs and runs[-1][0] == name and len(runs[-1][1]) < RUN and runs[-1][1][-1] == index - 1:
+            runs[-1][1].append(index)
+        else:
+            runs.append((name, [index]))
+    return runs
 
 
 def _progress(total: int, done: int) -> Callable[[int], None]:
@@ -80,7 +94,8 @@ def verify_many(derivations: Iterable[Derivation], jobs: int | None = None) -> l
 
 
 def _in_workers(tasks: list[tuple[str, int]], jobs: int, results: dict, advance: Callable[[int], None]) -> None:
-    """One task per step: many small tasks keep every worker busy to the end."""
+    """One task per run of a few neighbouring steps: many small tasks keep every worker busy
+    to the end."""
     # Ctrl-C is held back while the pool starts (a pool half built could not be terminated)
     # and delivered at the unblock, where the handler below terminates the workers.
     pool = None
@@ -88,9 +103,10 @@ def _in_workers(tasks: list[tuple[str, int]], jobs: int, results: dict, advance:
     try:
         pool = multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), initializer=_ignore_interrupts)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        for (name, index), result in pool.imap_unordered(_verify_step, tasks):
-            results[name][index] = result
-            advance(1)
+        for name, indices, found in pool.imap_unordered(_verify_steps, _runs(tasks)):
+            for index, result in zip(indices, found):
+                results[name][index] = result
+            advance(len(indices))
         pool.close()
     except BaseException:
         if pool is not None:
