@@ -63,15 +63,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: ``derive.courses.ENTRY_POINT_GROUP``, known here without importing the course machinery.
+COURSE_GROUP = "derive.courses"
+
+
 def load_courses(args: argparse.Namespace) -> list[str]:
     """Load the courses named by $DERIVE_COURSE, --course and the installed entry points.
 
     Returns the loading errors (one line each); a folder that is not a course raises ValueError.
     """
-    from ..courses import load_course, load_installed
+    from importlib.metadata import entry_points
 
     folders = [f for f in os.environ.get(COURSE_ENV, "").split(os.pathsep) if f.strip()]
     folders += list(getattr(args, "course", []) or []) + list(getattr(args, "sub_course", []) or [])
+    if not folders and not entry_points(group=COURSE_GROUP):
+        return []  # no course: the course machinery (and the answer parser) is not even imported
+    from ..courses import load_course, load_installed
+
     errors = [e for c in load_installed() for e in c.errors]
     for folder in dict.fromkeys(folders):
         errors += load_course(folder).errors

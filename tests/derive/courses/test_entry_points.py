@@ -47,3 +47,10 @@ def test_a_broken_entry_point_is_one_error_and_the_rest_loads(tmp_path, monkeypa
     monkeypatch.syspath_prepend(str(tmp_path))
     broken = [c for c in load_installed() if c.name == "broken"]
     assert len(broken) == 1 and "ModuleNotFoundError" in broken[0].errors[0]
+
+
+def test_the_command_line_looks_for_the_same_entry_points():
+    # It checks for installed courses before importing the course machinery.
+    from derive.cli import COURSE_GROUP
+
+    assert COURSE_GROUP == ENTRY_POINT_GROUP
