@@ -18,7 +18,12 @@ below are tried in turn, each under a time limit, each sound, each named in the 
   α v² + β v + γ in one real variable v is ≥ 0 if α > 0 and 4αγ − β² ≥ 0 (> 0 for a strict
   claim), since N = α (v + β/2α)² + (4αγ − β²)/4α; the discriminant is proved the same way,
   with one variable fewer.  Positive symbols under a square root are first written as squares
-  (s = w², w > 0, which reaches every s > 0): this proves AM–GM, (u + v)/2 ≥ √(uv).
+  (s = w², w > 0, which reaches every s > 0): this proves AM–GM, (u + v)/2 ≥ √(uv); and each
+  e^{c·A} is written t^c for a positive t standing for e^A, so σ(z)(1 − σ(z)) ≤ 1/4 is a
+  quadratic in t = e^{−z}; where A ≥ 0 is known, e^A = 1 + s with s ≥ 0.
+* **cases of a maximum**: max(u₁, …, u_n) of real symbols is split into the n cases "u_j is
+  largest", in which u_i = u_j − w_i with w_i ≥ 0 and the maximum is u_j; each case is proved
+  by the methods above.  This gives max(a) ≤ logsumexp(a) ≤ max(a) + log K.
 
 What the assumptions say is built in first (``sign_context``): entries of ``Positive`` and
 ``Simplex`` become positive symbols, an ``Interval`` entry is written low + (high − low)/(1 + u)
@@ -40,7 +45,7 @@ from ..timelimit import time_limit
 from .facts import substitutions
 
 __all__ = ["SIGN_METHODS", "SignContext", "sign_context", "prove_by_sign_methods", "combined_logarithm",
-           "tangent_bound", "square_completion"]
+           "tangent_bound", "square_completion", "cases_of_a_maximum"]
 
 QUERY_SECONDS = 1.0  # time limit of one assumption query on one form of a target
 MAX_DEPTH = 3        # square completion recurses on discriminants at most this deep
@@ -200,16 +205,41 @@ def _roots_as_squares(e: sp.Expr) -> sp.Expr:
     return e.xreplace({s: sp.Dummy(f"√{s}", positive=True) ** 2 for s in roots}) if roots else e
 
 
+def _exps_as_powers(e: sp.Expr) -> sp.Expr:
+    """Each exp(c·A) written t_A^c for one positive t_A per A: e^{u−v} and e^{v−u} become t and
+    1/t.  A sign shown for every t > 0 holds at t = e^A, which is one of them.  Where A ≥ 0 is
+    known, t_A = 1 + s with s ≥ 0 instead."""
+    generators: dict = {}
+    powers = {}
+    for atom in e.atoms(sp.exp):
+        c, base = sp.expand(atom.args[0]).as_content_primitive()
+        if base.could_extract_minus_sign():
+            c, base = -c, -base
+        if (-base).is_nonnegative and not base.is_nonnegative:
+            c, base = -c, -base  # orient the exponent so that it is known to be nonnegative
+        if base not in generators:
+            # e^A ≥ 1 for A ≥ 0: written 1 + s with s ≥ 0, which reaches all of [1, ∞).
+            generators[base] = 1 + sp.Dummy("s", nonnegative=True) if base.is_nonnegative else sp.Dummy("t", positive=True)
+        powers[atom] = generators[base] ** c
+    return e.xreplace(powers) if powers else e
+
+
 def _complete_square(e: sp.Expr, strict: bool, depth: int) -> bool:
     if depth >= MAX_DEPTH:
         return False
-    num, den = sp.fraction(sp.together(_roots_as_squares(e)))
+    # As written, then with products of exponentials merged (e^{u}·e^{−(u+v)/2} as e^{(u−v)/2}).
+    forms = dict.fromkeys([e, sp.powsimp(sp.expand(e), combine="exp")])
+    return any(_square_of(form, strict, depth) for form in forms)
+
+
+def _square_of(e: sp.Expr, strict: bool, depth: int) -> bool:
+    num, den = sp.fraction(sp.together(_roots_as_squares(_exps_as_powers(e))))
     if not _query(den, strict=True):
         if not _query(-den, strict=True):
             return False
         num = -num
     num = sp.expand(num)
-    if num.is_number:
+    if num.is_number or _query(num, strict):
         return _query(num, strict)
     empty = SignContext()
     for v in sorted(num.free_symbols, key=sp.default_sort_key):
@@ -230,11 +260,34 @@ def square_completion(f: sp.Expr, strict: bool, ctx: SignContext) -> bool:
     return _complete_square(f, strict, 0)
 
 
+def cases_of_a_maximum(f: sp.Expr, strict: bool, ctx: SignContext) -> bool:
+    """f ≥ 0 (> 0) in every case of which argument of max(u₁, …, u_n) is largest.
+
+    For real symbols u_i: in the case "u_j is largest" every other u_i is u_j − w_i with
+    w_i ≥ 0 (every such point is reached), and max(…) is u_j; each case is proved by the
+    assumption queries or one of the other sign methods.
+    """
+    maxima = sorted((m for m in f.atoms(sp.Max) if len(set(m.args)) == len(m.args)
+                     and all(isinstance(u, sp.Symbol) and u.is_real for u in m.args)), key=sp.default_sort_key)
+    if not maxima:
+        return False
+    top = maxima[0]
+    for largest in top.args:
+        gaps = {u: largest - sp.Dummy(f"{u.name}_gap", nonnegative=True) for u in top.args if u != largest}
+        case = f.xreplace({top: largest}).xreplace(gaps)
+        if not (_query(case, strict) or any(method(case, strict, ctx) for method in _BY_CASE)):
+            return False
+    return True
+
+
+_BY_CASE = (combined_logarithm, tangent_bound, square_completion)
+
 #: The sign methods in the order tried, each named as the verdict reports it.
 SIGN_METHODS: dict[str, Callable[[sp.Expr, bool, SignContext], bool]] = {
     "combined logarithm": combined_logarithm,
     "tangent bound log t ≤ t − 1": tangent_bound,
     "square completion": square_completion,
+    "cases of a maximum": cases_of_a_maximum,
 }
 
 

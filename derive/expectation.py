@@ -1,0 +1,235 @@
+"""The expectation of a polynomial over a Gaussian vector:  E_{x∼N(μ, Σ)}[f(x)].
+
+``GaussianExpectation(f, x, mu, Sigma)`` stays symbolic while the dimension is a symbol, so a
+claim reads as the lecture writes it (E[xᵀAx] = tr(AΣ) + μᵀAμ).  At a concrete size,
+``doit()`` computes it exactly: with x = μ + y, y ∼ N(0, Σ), the integrand is expanded as a
+polynomial in y, and each monomial is replaced by its moment (Isserlis' theorem):
+
+    E[y_{i₁} ⋯ y_{i_n}] = 0 for odd n,   Σ over pairings of Π Σ_{ab} for even n,
+
+so E[x_i] = μ_i, E[x_i x_j] = Σ_ij + μ_iμ_j, and so on.  The result has no x left: both the
+prover and the numeric search see an ordinary expression in μ and Σ.
+
+x is a bound variable: its entries are not free symbols of the expectation.  Σ enters through
+its symmetric part (Σ + Σᵀ)/2, the covariance it stands for; declare it
+``SymmetricPositiveDefinite(Sigma)`` so that the search samples a covariance.  An integrand
+that is not a polynomial in x (e^{aᵀx}, log, an inverse of something holding x) is refused
+with a ValueError when the expectation is built.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
+
+from .ops import Dot, explicit, is_concrete
+from .numbers import to_sympy
+
+__all__ = ["GaussianExpectation", "GaussianExpectationMatrix", "MAX_DEGREE"]
+
+MAX_DEGREE = 8  # moments up to this order are expanded (7!! = 105 pairings at the 8th)
+
+# Nodes through which an integrand stays a polynomial in x, whatever their arguments.
+_POLYNOMIAL_NODES = (sp.Add, sp.Mul, sp.MatAdd, sp.MatMul, sp.Transpose, sp.Trace, sp.HadamardProduct, Dot,
+                     MatrixElement, sp.MatrixSymbol, sp.ImmutableMatrix, sp.MutableDenseMatrix, sp.Tuple,
+                     sp.DiagMatrix, sp.OneMatrix, sp.ZeroMatrix, sp.Identity)
+
+
+def _is_matrix(e: sp.Basic) -> bool:
+    return isinstance(e, MatrixExpr) or getattr(e, "is_Matrix", False)
+
+
+def _bound(x: sp.Basic) -> set[sp.Basic]:
+    """What stands for x: the matrix symbol itself, or the entries of its explicit form."""
+    return {x} if isinstance(x, sp.MatrixSymbol) else set(x.free_symbols)
+
+
+def _check_polynomial(f: sp.Basic, bound: set[sp.Basic], x: sp.Basic) -> None:
+    """ValueError naming the first part of f that is not polynomial in x."""
+    if f.is_Atom or not f.has(*bound):
+        return
+    ok = isinstance(f, _POLYNOMIAL_NODES)
+    if isinstance(f, (sp.Pow, sp.MatPow, sp.HadamardPower)):
+        ok = f.args[1].is_Integer and f.args[1] >= 0 and not f.args[1].has(*bound)
+    if not ok:
+        raise ValueError(f"GaussianExpectation needs an integrand polynomial in {x}; {f} is not "
+                         f"({type(f).__name__} of {x})")
+    for arg in f.args:
+        _check_polynomial(arg, bound, x)
+
+
+def _validated(f: sp.Basic, x: sp.Basic, mu: sp.Basic, sigma: sp.Basic) -> tuple:
+    f = f if _is_matrix(f) else to_sympy(f)
+    if not _is_matrix(x) or x.shape[1] != 1:
+        raise ValueError(f"GaussianExpectation's variable must be a column vector, got {x!r}")
+    if not _is_matrix(mu) or tuple(mu.shape) != tuple(x.shape):
+        raise ValueError(f"the mean {mu!r} must be a column shaped like {x} {tuple(x.shape)}")
+    n = x.shape[0]
+    if not _is_matrix(sigma) or tuple(sigma.shape) != (n, n):
+        raise ValueError(f"the covariance {sigma!r} must be {n}×{n}")
+    bound = _bound(x)
+    if mu.has(*bound) or sigma.has(*bound):
+        raise ValueError(f"the mean and covariance must not depend on {x}")
+    _check_polynomial(f, bound, x)
+    return f, x, mu, sigma
+
+
+def _moments(cov: sp.ImmutableMatrix):
+    """E[y_{i₁} ⋯ y_{i_n}] for y ∼ N(0, cov), by Isserlis' theorem, remembered by index tuple."""
+    memo: dict[tuple, sp.Expr] = {(): sp.S.One}
+
+    def moment(indices: tuple) -> sp.Expr:
+        indices = tuple(sorted(indices))
+        if len(indices) % 2:
+            return sp.S.Zero
+        if indices not in memo:
+            first, rest = indices[0], indices[1:]
+            memo[indices] = sp.Add(*[cov[first, rest[j]] * moment(rest[:j] + rest[j + 1:]) for j in range(len(rest))])
+        return memo[indices]
+    return moment
+
+
+Polynomial = dict  # exponent tuple of y -> coefficient (an expression free of x)
+
+
+def _add(polys: list[Polynomial]) -> Polynomial:
+    terms: dict = {}
+    for poly in polys:
+        for powers, coeff in poly.items():
+            terms.setdefault(powers, []).append(coeff)
+    return {powers: sp.Add(*coeffs) for powers, coeffs in terms.items()}
+
+
+def _multiply(p: Polynomial, q: Polynomial) -> Polynomial:
+    terms: dict = {}
+    for pp, pc in p.items():
+        for qp, qc in q.items():
+            powers = tuple(a + b for a, b in zip(pp, qp))
+            if sum(powers) > MAX_DEGREE:
+                raise NotImplementedError(f"moments above order {MAX_DEGREE} are not expanded")
+            terms.setdefault(powers, []).append(pc * qc)
+    return {powers: sp.Add(*coeffs) for powers, coeffs in terms.items()}
+
+
+def _in_y(e: sp.Expr, index: dict, means: list) -> Polynomial:
+    """e as a polynomial in y = x − μ, coefficients left unexpanded (far faster than ``expand``
+    with 50-digit numbers in them); NotImplementedError if e is not a polynomial in x."""
+    zero = (0,) * len(means)
+    if not e.has(*index):
+        return {zero: e}
+    if e in index:
+        unit = tuple(int(k == index[e]) for k in range(len(means)))
+        return {zero: means[index[e]], unit: sp.S.One}
+    if e.is_Add:
+        return _add([_in_y(a, index, means) for a in e.args])
+    if e.is_Mul:
+        out = {zero: sp.S.One}
+        for factor in e.args:
+            out = _multiply(out, _in_y(factor, index, means))
+        return out
+    if e.is_Pow and e.exp.is_Integer and e.exp >= 0:
+        base, out = _in_y(e.base, index, means), {zero: sp.S.One}
+        for _ in range(int(e.exp)):
+            out = _multiply(out, base)
+        return out
+    raise NotImplementedError(f"the integrand is not a polynomial in x: {e}")
+
+
+def _expectation(entry: sp.Expr, xs: list, means: list, moment) -> sp.Expr:
+    """E[entry] with x = μ + y: the polynomial in y, each monomial by its moment."""
+    poly = _in_y(entry, {x: i for i, x in enumerate(xs)}, means)
+    total = []
+    for powers, coeff in poly.items():
+        indices = tuple(i for i, k in enumerate(powers) for _ in range(k))
+        total.append(coeff * moment(indices))
+    return sp.Add(*total)
+
+
+def _carry_out(f: sp.Basic, x: sp.Basic, mu: sp.Basic, sigma: sp.Basic) -> sp.Basic | None:
+    """The explicit expectation, or None while a size is symbolic."""
+    if not (is_concrete(x) and is_concrete(mu) and is_concrete(sigma)):
+        return None
+    xs = list(explicit(x))
+    if not all(isinstance(s, sp.Symbol) for s in xs):
+        raise TypeError(f"the variable of an expectation must be a vector of symbols, got {list(xs)}")
+    cov = explicit(sigma)
+    moment = _moments((cov + cov.T) / 2)
+    means = list(explicit(mu))
+    value = f.doit()
+    if _is_matrix(value):
+        m = explicit(value)
+        return sp.ImmutableMatrix(*m.shape, lambda i, j: _expectation(m[i, j], xs, means, moment))
+    return _expectation(value, xs, means, moment)
+
+
+def _latex(printer, args) -> str:
+    f, x, mu, sigma = (printer._print(a) for a in args)
+    return r"\mathbb{E}_{%s \sim \mathcal{N}\left(%s, %s\right)}\left[%s\right]" % (x, mu, sigma, f)
+
+
+def _free(args) -> set:
+    f, x, mu, sigma = args
+    return (f.free_symbols - _bound(x) - x.free_symbols) | mu.free_symbols | sigma.free_symbols
+
+
+class GaussianExpectation(sp.Expr):
+    """E_{x∼N(μ,Σ)}[f(x)] of a scalar f polynomial in the column x: a scalar.
+
+    Given a matrix-valued f (x xᵀ, say), it builds a ``GaussianExpectationMatrix`` instead.
+    """
+
+    is_commutative = True
+
+    def __new__(cls, f: sp.Basic, x: sp.Basic, mu: sp.Basic, sigma: sp.Basic):
+        args = _validated(f, x, mu, sigma)
+        if _is_matrix(args[0]):
+            return MatrixExpr.__new__(GaussianExpectationMatrix, *args)
+        return sp.Expr.__new__(cls, *args)
+
+    @property
+    def free_symbols(self) -> set:
+        return _free(self.args)
+
+    def doit(self, **hints) -> sp.Expr:
+        done = _carry_out(*self.args)
+        return done if done is not None else self
+
+    def _eval_is_real(self) -> bool | None:
+        return None
+
+    def _latex(self, printer, exp=None) -> str:
+        body = _latex(printer, self.args)
+        return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
+
+    def _sympystr(self, printer) -> str:
+        f, x, mu, sigma = (printer._print(a) for a in self.args)
+        return f"E[{x} ~ N({mu}, {sigma})]({f})"
+
+
+class GaussianExpectationMatrix(MatrixExpr):
+    """E_{x∼N(μ,Σ)}[F(x)] of a matrix F polynomial in x, entry by entry: shaped like F."""
+
+    def __new__(cls, f: sp.Basic, x: sp.Basic, mu: sp.Basic, sigma: sp.Basic):
+        args = _validated(f, x, mu, sigma)
+        if not _is_matrix(args[0]):
+            return sp.Expr.__new__(GaussianExpectation, *args)
+        return MatrixExpr.__new__(cls, *args)
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+    @property
+    def free_symbols(self) -> set:
+        return _free(self.args)
+
+    def doit(self, **hints):
+        done = _carry_out(*self.args)
+        return done if done is not None else self
+
+    def _latex(self, printer, exp=None) -> str:
+        return _latex(printer, self.args)
+
+    def _sympystr(self, printer) -> str:
+        f, x, mu, sigma = (printer._print(a) for a in self.args)
+        return f"E[{x} ~ N({mu}, {sigma})]({f})"
