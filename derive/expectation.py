@@ -19,6 +19,7 @@ with a ValueError when the expectation is built.
 
 from __future__ import annotations
 
+import mpmath
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
@@ -74,75 +75,88 @@ def _validated(f: sp.Basic, x: sp.Basic, mu: sp.Basic, sigma: sp.Basic) -> tuple
     return f, x, mu, sigma
 
 
-def _moments(cov: sp.ImmutableMatrix):
-    """E[y_{i₁} ⋯ y_{i_n}] for y ∼ N(0, cov), by Isserlis' theorem, remembered by index tuple."""
-    memo: dict[tuple, sp.Expr] = {(): sp.S.One}
+Polynomial = dict  # exponent tuple of y -> coefficient (free of x)
 
-    def moment(indices: tuple) -> sp.Expr:
+
+class _Expansion:
+    """Polynomials in y = x − μ of an integrand's subexpressions, remembered so that the
+    entries of a matrix share them, and the moments of y ∼ N(0, Σ) (Isserlis' theorem).
+
+    Coefficients are left unexpanded.  When every coefficient is a number (the numeric search
+    substitutes numbers before carrying a claim out), they are mpmath numbers at the working
+    precision instead of SymPy Floats: the same arithmetic, some 50× faster at d = 8.
+    """
+
+    def __init__(self, xs: list, means: list, cov: sp.ImmutableMatrix, numeric: bool):
+        self.numeric = numeric
+        self.index = {x: i for i, x in enumerate(xs)}
+        self.means = [self.constant(m) for m in means]
+        self.cov = [[self.constant(e) for e in row] for row in cov.tolist()]
+        self.zero = (0,) * len(xs)
+        self.memo: dict = {}
+        self.moments: dict[tuple, object] = {(): self.constant(sp.S.One)}
+
+    def constant(self, e: sp.Expr):
+        return mpmath.mpmathify(sp.N(e, mpmath.mp.dps)) if self.numeric else e
+
+    def total(self, terms: list):
+        return mpmath.fsum(terms) if self.numeric else sp.Add(*terms)
+
+    def moment(self, indices: tuple):
+        """E[y_{i₁} ⋯ y_{i_n}]: 0 for odd n, else Σ_j Σ_{i₁ i_j} E[the other n − 2]."""
         indices = tuple(sorted(indices))
         if len(indices) % 2:
-            return sp.S.Zero
-        if indices not in memo:
+            return self.constant(sp.S.Zero)
+        if indices not in self.moments:
             first, rest = indices[0], indices[1:]
-            memo[indices] = sp.Add(*[cov[first, rest[j]] * moment(rest[:j] + rest[j + 1:]) for j in range(len(rest))])
-        return memo[indices]
-    return moment
+            self.moments[indices] = self.total([self.cov[first][rest[j]] * self.moment(rest[:j] + rest[j + 1:])
+                                                for j in range(len(rest))])
+        return self.moments[indices]
 
+    def add(self, polys: list[Polynomial]) -> Polynomial:
+        terms: dict = {}
+        for poly in polys:
+            for powers, coeff in poly.items():
+                terms.setdefault(powers, []).append(coeff)
+        return {powers: self.total(coeffs) for powers, coeffs in terms.items()}
 
-Polynomial = dict  # exponent tuple of y -> coefficient (an expression free of x)
+    def multiply(self, p: Polynomial, q: Polynomial) -> Polynomial:
+        terms: dict = {}
+        for pp, pc in p.items():
+            for qp, qc in q.items():
+                powers = tuple(a + b for a, b in zip(pp, qp))
+                if sum(powers) > MAX_DEGREE:
+                    raise NotImplementedError(f"moments above order {MAX_DEGREE} are not expanded")
+                terms.setdefault(powers, []).append(pc * qc)
+        return {powers: self.total(coeffs) for powers, coeffs in terms.items()}
 
+    def of(self, e: sp.Expr) -> Polynomial:
+        """e as a polynomial in y; NotImplementedError if it is not a polynomial in x."""
+        if e not in self.memo:
+            self.memo[e] = self._build(e)
+        return self.memo[e]
 
-def _add(polys: list[Polynomial]) -> Polynomial:
-    terms: dict = {}
-    for poly in polys:
-        for powers, coeff in poly.items():
-            terms.setdefault(powers, []).append(coeff)
-    return {powers: sp.Add(*coeffs) for powers, coeffs in terms.items()}
+    def _build(self, e: sp.Expr) -> Polynomial:
+        if not e.has(*self.index):
+            return {self.zero: self.constant(e)}
+        if e in self.index:
+            unit = tuple(int(k == self.index[e]) for k in range(len(self.zero)))
+            return {self.zero: self.means[self.index[e]], unit: self.constant(sp.S.One)}
+        if e.is_Add:
+            return self.add([self.of(a) for a in e.args])
+        if e.is_Mul or (e.is_Pow and e.exp.is_Integer and e.exp >= 0):
+            factors = e.args if e.is_Mul else [e.base] * int(e.exp)
+            out = {self.zero: self.constant(sp.S.One)}
+            for factor in factors:
+                out = self.multiply(out, self.of(factor))
+            return out
+        raise NotImplementedError(f"the integrand is not a polynomial in x: {e}")
 
-
-def _multiply(p: Polynomial, q: Polynomial) -> Polynomial:
-    terms: dict = {}
-    for pp, pc in p.items():
-        for qp, qc in q.items():
-            powers = tuple(a + b for a, b in zip(pp, qp))
-            if sum(powers) > MAX_DEGREE:
-                raise NotImplementedError(f"moments above order {MAX_DEGREE} are not expanded")
-            terms.setdefault(powers, []).append(pc * qc)
-    return {powers: sp.Add(*coeffs) for powers, coeffs in terms.items()}
-
-
-def _in_y(e: sp.Expr, index: dict, means: list) -> Polynomial:
-    """e as a polynomial in y = x − μ, coefficients left unexpanded (far faster than ``expand``
-    with 50-digit numbers in them); NotImplementedError if e is not a polynomial in x."""
-    zero = (0,) * len(means)
-    if not e.has(*index):
-        return {zero: e}
-    if e in index:
-        unit = tuple(int(k == index[e]) for k in range(len(means)))
-        return {zero: means[index[e]], unit: sp.S.One}
-    if e.is_Add:
-        return _add([_in_y(a, index, means) for a in e.args])
-    if e.is_Mul:
-        out = {zero: sp.S.One}
-        for factor in e.args:
-            out = _multiply(out, _in_y(factor, index, means))
-        return out
-    if e.is_Pow and e.exp.is_Integer and e.exp >= 0:
-        base, out = _in_y(e.base, index, means), {zero: sp.S.One}
-        for _ in range(int(e.exp)):
-            out = _multiply(out, base)
-        return out
-    raise NotImplementedError(f"the integrand is not a polynomial in x: {e}")
-
-
-def _expectation(entry: sp.Expr, xs: list, means: list, moment) -> sp.Expr:
-    """E[entry] with x = μ + y: the polynomial in y, each monomial by its moment."""
-    poly = _in_y(entry, {x: i for i, x in enumerate(xs)}, means)
-    total = []
-    for powers, coeff in poly.items():
-        indices = tuple(i for i, k in enumerate(powers) for _ in range(k))
-        total.append(coeff * moment(indices))
-    return sp.Add(*total)
+    def expectation(self, entry: sp.Expr) -> sp.Expr:
+        """E[entry]: each monomial of its polynomial in y by its moment."""
+        terms = [coeff * self.moment(tuple(i for i, k in enumerate(powers) for _ in range(k)))
+                 for powers, coeff in self.of(entry).items()]
+        return sp.Float(self.total(terms), mpmath.mp.dps) if self.numeric else self.total(terms)
 
 
 def _carry_out(f: sp.Basic, x: sp.Basic, mu: sp.Basic, sigma: sp.Basic) -> sp.Basic | None:
@@ -152,14 +166,13 @@ def _carry_out(f: sp.Basic, x: sp.Basic, mu: sp.Basic, sigma: sp.Basic) -> sp.Ba
     xs = list(explicit(x))
     if not all(isinstance(s, sp.Symbol) for s in xs):
         raise TypeError(f"the variable of an expectation must be a vector of symbols, got {list(xs)}")
-    cov = explicit(sigma)
-    moment = _moments((cov + cov.T) / 2)
-    means = list(explicit(mu))
-    value = f.doit()
+    cov, means, value = explicit(sigma), list(explicit(mu)), f.doit()
+    numeric = not (value.free_symbols - set(xs)) and all(e.is_number for e in list(cov) + means)
+    expansion = _Expansion(xs, means, (cov + cov.T) / 2, numeric)
     if _is_matrix(value):
         m = explicit(value)
-        return sp.ImmutableMatrix(*m.shape, lambda i, j: _expectation(m[i, j], xs, means, moment))
-    return _expectation(value, xs, means, moment)
+        return sp.ImmutableMatrix(*m.shape, lambda i, j: expansion.expectation(m[i, j]))
+    return expansion.expectation(value)
 
 
 def _latex(printer, args) -> str:
