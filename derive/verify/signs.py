@@ -66,8 +66,8 @@ class SignContext:
 def _entry_scalars(a: Assumption, instance: Instance) -> list[sp.Symbol]:
     out = []
     for s in a.at(instance.sizes):
-        value = instance.entries.get(s, s)
-        out.extend(list(value) if getattr(value, "is_Matrix", False) else [value])
+        value = instance.entries.get(s, s)  # a matrix symbol the claim lacks is skipped below
+        out.extend(list(value) if isinstance(value, sp.MatrixBase) else [value])
     return [s for s in dict.fromkeys(out) if isinstance(s, sp.Symbol)]
 
 
