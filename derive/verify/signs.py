@@ -75,15 +75,19 @@ def sign_context(assumptions: Sequence[Assumption], instance: Instance) -> SignC
     """The substitutions the assumptions allow (see the module's docstring)."""
     ctx = SignContext()
     for a in assumptions:
-        scalars = [s for s in _entry_scalars(a, instance) if s not in ctx.positive]
+        scalars = _entry_scalars(a, instance)
         if isinstance(a, Interval):
-            ctx.positive.update(substitutions([a], instance.entries, instance.sizes))
+            fresh = [s for s in scalars if s not in ctx.positive]
+            ctx.positive.update(substitutions([a.__class__(*fresh, low=a.low, high=a.high)], {}, {}) if fresh else {})
         elif isinstance(a, (Positive, Simplex)):
-            fresh = {s: sp.Dummy(s.name, positive=True) for s in scalars if s.is_positive is not True}
-            ctx.positive.update(fresh)
-            if isinstance(a, Simplex) and len(scalars) > 1:
-                last = [fresh.get(s, s) for s in scalars]
-                ctx.constraints[last[-1]] = 1 - sp.Add(*last[:-1])
+            ctx.positive.update({s: sp.Dummy(s.name, positive=True) for s in scalars
+                                 if s not in ctx.positive and s.is_positive is not True})
+            # The constraint must name every entry of the simplex (over a subset it would be false),
+            # each still a symbol (not an interval's parametrisation).
+            images = [ctx.positive.get(s, s) for s in scalars]
+            if isinstance(a, Simplex) and len(images) > 1 and all(isinstance(i, sp.Symbol) for i in images) \
+                    and images[-1] not in ctx.constraints:
+                ctx.constraints[images[-1]] = 1 - sp.Add(*images[:-1])
     return ctx
 
 

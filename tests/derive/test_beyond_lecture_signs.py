@@ -225,6 +225,29 @@ def test_gaussian_expectation_at_an_explicit_size_is_exact():
     assert sp.expand(e - (ms[0] ** 2 * ms[1] + S11 * ms[1] + 2 * S12 * ms[0])) == 0
 
 
+def test_gaussian_moments_in_one_dimension_match_the_textbook():
+    # E[x⁴] = μ⁴ + 6μ²σ² + 3σ⁴ and E[x³] = μ³ + 3μσ² for x ∼ N(μ, σ²), written out independently.
+    x1, m1, s1 = sp.MatrixSymbol("x", 1, 1), sp.MatrixSymbol("mu", 1, 1), sp.MatrixSymbol("Sigma", 1, 1)
+    m, var, t1 = sp.Symbol("m", real=True), sp.Symbol("v", positive=True), sp.Symbol("t", real=True)
+    explicit = {x1: sp.ImmutableMatrix([[t1]]), m1: sp.ImmutableMatrix([[m]]), s1: sp.ImmutableMatrix([[var]])}
+    fourth = GaussianExpectation(x1[0, 0] ** 4, x1, m1, s1).xreplace(explicit).doit()
+    third = GaussianExpectation(x1[0, 0] ** 3, x1, m1, s1).xreplace(explicit).doit()
+    assert sp.expand(fourth - (m ** 4 + 6 * m ** 2 * var + 3 * var ** 2)) == 0
+    assert sp.expand(third - (m ** 3 + 3 * m * var)) == 0
+
+
+def test_numbers_and_symbols_give_the_same_expectation():
+    # The numeric path (mpmath coefficients) agrees with the symbolic one at a point.
+    import mpmath
+
+    inst = instantiate(E(Dot(x - b, A * (x - b)) ** 2), GAUSS, {d: 2})
+    symbolic = inst.expr.doit()
+    point = {s: sp.Rational(k + 2, 7) * (-1) ** k for k, s in enumerate(sorted(inst.expr.free_symbols, key=str))}
+    with mpmath.workdps(50):
+        numeric = inst.expr.xreplace({s: sp.Float(v, 50) for s, v in point.items()}).doit()
+    assert abs(numeric - symbolic.xreplace(point)) < 1e-40
+
+
 def test_gaussian_expectation_of_a_matrix_and_what_is_bound():
     m = E(x * x.T)
     assert isinstance(m, GaussianExpectationMatrix) and m.shape == (d, d)
