@@ -187,7 +187,7 @@ def tangent_bound(f: sp.Expr, strict: bool, ctx: SignContext) -> bool:
     logs, rest = _log_terms(-f)
     if not logs or rest.has(sp.log) or not _positive_args(logs):
         return False
-    for grouping in (lambda d: d, _grouped):
+    for grouping in (_grouped, lambda d: d):
         bound = rest
         for t, c in grouping(logs).items():
             sign = _sign(c)
