@@ -223,7 +223,8 @@ def _exps_as_powers(e: sp.Expr) -> sp.Expr:
             c, base = -c, -base  # orient the exponent so that it is known to be nonnegative
         if base not in generators:
             # e^A ≥ 1 for A ≥ 0: written 1 + s with s ≥ 0, which reaches all of [1, ∞).
-            generators[base] = 1 + sp.Dummy("s", nonnegative=True) if base.is_nonnegative else sp.Dummy("t", positive=True)
+            known = base.is_nonnegative
+            generators[base] = 1 + sp.Dummy("s", nonnegative=True) if known else sp.Dummy("t", positive=True)
         powers[atom] = generators[base] ** c
     return e.xreplace(powers) if powers else e
 

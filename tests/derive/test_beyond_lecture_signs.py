@@ -108,8 +108,8 @@ CLAIMS = [
     ("Cov(Ax) untransposed", Eq(E(CENTRED * CENTRED.T), A * Sigma * A), GAUSS, False),
     ("fourth moment", Eq(E(Dot(x - mu, x - mu) ** 2), sp.Trace(Sigma) ** 2 + 2 * sp.Trace(Sigma * Sigma)), GAUSS,
      True),
-    ("fourth moment, pairings miscounted", Eq(E(Dot(x - mu, x - mu) ** 2), sp.Trace(Sigma) ** 2 + sp.Trace(Sigma * Sigma)),
-     GAUSS, False),
+    ("fourth moment, pairings miscounted",
+     Eq(E(Dot(x - mu, x - mu) ** 2), sp.Trace(Sigma) ** 2 + sp.Trace(Sigma * Sigma)), GAUSS, False),
 ]
 
 
@@ -215,7 +215,7 @@ def test_the_sign_context_takes_positive_and_simplex_entries_positive():
 # --- The operators -----------------------------------------------------------------------------
 
 def test_gaussian_expectation_at_an_explicit_size_is_exact():
-    # E[x₁² x₂] for x ∼ N(μ, Σ) in 2-d: μ₁²μ₂ + Σ₁₁μ₂ + 2Σ₁₂μ₁ (from Isserlis, worked by hand).
+    # E[x₁² x₂] for x ∼ N(μ, Σ) in 2-d: μ₁²μ₂ + Σ₁₁μ₂ + 2Σ₁₂μ₁ (Isserlis, worked by hand).
     x2, m2, s2 = sp.MatrixSymbol("x", 2, 1), sp.MatrixSymbol("mu", 2, 1), sp.MatrixSymbol("Sigma", 2, 2)
     sym = sp.ImmutableMatrix([[sp.Symbol("S11"), sp.Symbol("S12")], [sp.Symbol("S12"), sp.Symbol("S22")]])
     xs, ms = sp.symbols("x1 x2"), sp.symbols("m1 m2")
