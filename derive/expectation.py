@@ -10,9 +10,10 @@ polynomial in y, and each monomial is replaced by its moment (Isserlis' theorem)
 so E[x_i] = μ_i, E[x_i x_j] = Σ_ij + μ_iμ_j, and so on.  The result has no x left: both the
 prover and the numeric search see an ordinary expression in μ and Σ.
 
-x is a bound variable: its entries are not free symbols of the expectation.  Σ enters through
-its symmetric part (Σ + Σᵀ)/2, the covariance it stands for; declare it
-``SymmetricPositiveDefinite(Sigma)`` so that the search samples a covariance.  An integrand
+x is a bound variable: its entries are not free symbols of the expectation.  Σ must be
+symmetric: declare it ``SymmetricPositiveDefinite(Sigma)`` (then the search samples a
+covariance); carrying out an expectation whose Σ is not symmetric raises NotImplementedError,
+which the verifier reports as undecided, naming the missing declaration.  An integrand
 that is not a polynomial in x (e^{aᵀx}, log, an inverse of something holding x) is refused
 with a ValueError when the expectation is built.
 """
@@ -167,8 +168,12 @@ def _carry_out(f: sp.Basic, x: sp.Basic, mu: sp.Basic, sigma: sp.Basic) -> sp.Ba
     if not all(isinstance(s, sp.Symbol) for s in xs):
         raise TypeError(f"the variable of an expectation must be a vector of symbols, got {list(xs)}")
     cov, means, value = explicit(sigma), list(explicit(mu)), f.doit()
+    if not (cov - cov.T).applyfunc(sp.expand).is_zero_matrix:
+        # Not a covariance: neither its entries nor its symmetric part is what the claim meant.
+        raise NotImplementedError("the covariance of a Gaussian expectation must be symmetric: declare it "
+                                  "SymmetricPositiveDefinite")
     numeric = not (value.free_symbols - set(xs)) and all(e.is_number for e in list(cov) + means)
-    expansion = _Expansion(xs, means, (cov + cov.T) / 2, numeric)
+    expansion = _Expansion(xs, means, cov, numeric)
     if _is_matrix(value):
         m = explicit(value)
         return sp.ImmutableMatrix(*m.shape, lambda i, j: expansion.expectation(m[i, j]))

@@ -261,6 +261,12 @@ def test_a_non_polynomial_integrand_is_refused(integrand):
         E(integrand)
 
 
+def test_a_covariance_not_declared_symmetric_is_undecided_not_refuted(monkeypatch):
+    monkeypatch.setenv("DERIVE_NO_CACHE", "1")
+    r = verify_claim(Eq(E(x * x.T), Sigma + mu * mu.T))
+    assert r.verdict is Verdict.UNDECIDED and "SymmetricPositiveDefinite" in r.method
+
+
 def test_gaussian_expectation_checks_its_shapes():
     with pytest.raises(ValueError, match="mean"):
         GaussianExpectation(Dot(x, x), x, sp.MatrixSymbol("m", K, 1), Sigma)
