@@ -185,6 +185,16 @@ def _latex(printer, args) -> str:
     return r"\mathbb{E}_{%s \sim \mathcal{N}\left(%s, %s\right)}\left[%s\right]" % (x, mu, sigma, f)
 
 
+def _pretty(printer, args):
+    """E_{x∼N(μ, Σ)}[f] for the terminal, f pretty-printed inside the brackets."""
+    from sympy.printing.pretty.stringpict import prettyForm
+
+    f, x, mu, sigma = args
+    label = f"E_{sp.pretty(x)}∼N({sp.pretty(mu)}, {sp.pretty(sigma)})"
+    body = prettyForm(*printer._print(f).parens("[", "]"))
+    return prettyForm(*body.left(label))
+
+
 def _free(args) -> set:
     f, x, mu, sigma = args
     return (f.free_symbols - _bound(x) - x.free_symbols) | mu.free_symbols | sigma.free_symbols
@@ -223,6 +233,9 @@ class GaussianExpectation(sp.Expr):
         f, x, mu, sigma = (printer._print(a) for a in self.args)
         return f"E[{x} ~ N({mu}, {sigma})]({f})"
 
+    def _pretty(self, printer):
+        return _pretty(printer, self.args)
+
 
 class GaussianExpectationMatrix(MatrixExpr):
     """E_{x∼N(μ,Σ)}[F(x)] of a matrix F polynomial in x, entry by entry: shaped like F."""
@@ -251,3 +264,6 @@ class GaussianExpectationMatrix(MatrixExpr):
     def _sympystr(self, printer) -> str:
         f, x, mu, sigma = (printer._print(a) for a in self.args)
         return f"E[{x} ~ N({mu}, {sigma})]({f})"
+
+    def _pretty(self, printer):
+        return _pretty(printer, self.args)

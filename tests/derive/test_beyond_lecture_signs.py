@@ -252,7 +252,8 @@ def test_gaussian_expectation_of_a_matrix_and_what_is_bound():
     m = E(x * x.T)
     assert isinstance(m, GaussianExpectationMatrix) and m.shape == (d, d)
     assert x not in m.free_symbols and mu in m.free_symbols
-    assert r"\mathbb{E}_{x \sim \mathcal{N}" in sp.latex(E(Dot(x, A * x)))
+    assert sp.latex(E(Dot(x, A * x))) == r"\mathbb{E}_{x \sim \mathcal{N}\left(\mu, \Sigma\right)}\left[x^{\top} A x\right]"
+    assert sp.pretty(E(Dot(x, A * x))) == "E_x∼N(μ, Σ)[xᵀA⋅x]"
 
 
 @pytest.mark.parametrize("integrand", [sp.exp(Dot(b, x)), sp.log(Dot(x, x)), 1 / Dot(x, x), sp.sqrt(Dot(x, x))])
