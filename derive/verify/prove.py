@@ -14,6 +14,7 @@ from ..assumptions import Instance
 from ..numbers import to_sympy
 from ..timelimit import TimeLimitExceeded, time_limit
 from .facts import substitutions
+from .signs import SIGN_METHODS, SignContext, prove_by_sign_methods, sign_context
 
 __all__ = ["PROOF_METHODS", "METHOD_SECONDS", "prove_zero", "prove_sign", "prove_instance", "summarise", "entries"]
 
@@ -139,17 +140,19 @@ def summarise(methods: list[str]) -> str:
 
 def prove_instance(diff, rel, assumptions, instance: Instance, methods) -> str | None:
     """A proof of diff = 0 (or of its sign) in every case of the assumptions; failing that,
-    once more with the assumptions' constraints substituted in (``facts``)."""
-    found = _prove_cases(diff, rel, assumptions, instance, methods)
+    once more with the assumptions' constraints substituted in (``facts``).  A sign that
+    SymPy's assumptions cannot show is tried by the sign methods (``signs``) in the first round."""
+    ctx = sign_context(assumptions, instance) if rel is not sp.Equality else None
+    found = _prove_cases(diff, rel, assumptions, instance, methods, ctx)
     if found is None:
         subs = substitutions(assumptions, instance.entries, instance.sizes)
         if subs:
-            found = _prove_cases(diff.xreplace(subs), rel, assumptions, instance, methods)
+            found = _prove_cases(diff.xreplace(subs), rel, assumptions, instance, methods, None)
             found = None if found is None else found + ", with the constraints substituted"
     return found
 
 
-def _prove_cases(diff, rel, assumptions, instance: Instance, methods) -> str | None:
+def _prove_cases(diff, rel, assumptions, instance: Instance, methods, ctx: SignContext | None) -> str | None:
     cases = [{}]
     for a in assumptions:
         cases = [{**c, **extra} for c in cases for extra in a.cases(instance.entries, instance.sizes)]
@@ -158,12 +161,14 @@ def _prove_cases(diff, rel, assumptions, instance: Instance, methods) -> str | N
         e = diff.xreplace({k: to_sympy(v) for k, v in case.items()}) if case else diff
         for entry in entries(e):
             m = prove_zero(entry, methods) if rel is sp.Equality else prove_sign(entry, rel)
+            if m is None and ctx is not None:
+                m = prove_by_sign_methods(entry, rel, ctx, METHOD_SECONDS)
             if m is None:
                 return None
             used.append(m)
     # Report the strongest method needed (the last in the trial order that any entry used).
     order = ["identical once carried out", *methods, "sign as written", "sign after expanding", "sign of factors",
-             "sign after simplify"]
+             "sign after simplify", *SIGN_METHODS]
     method = max(used, key=order.index) if used else "identical once carried out"
     return method + (f", by cases ({len(cases)})" if len(cases) > 1 else "")
 

@@ -16,9 +16,10 @@ from .declaration import Declared, by_name, by_spelling, declaration_of, declare
 from .builtin import BUILTIN
 from .cases import sign_cases
 from .expression import caveats, declare_expression, elementary_classes, mpmath_namespace, to_elementary
+from .vector import LogSumExp
 
 __all__ = [
     "Declared", "declare", "undeclare", "declared", "declaration_of", "by_name", "by_spelling", "on_change", "BUILTIN",
-    "DeclaredFunction", "sigmoid", "softplus", "logsumexp", "relu",
+    "DeclaredFunction", "sigmoid", "softplus", "logsumexp", "relu", "LogSumExp",
     "sign_cases", "declare_expression", "to_elementary", "elementary_classes", "mpmath_namespace", "caveats",
 ]

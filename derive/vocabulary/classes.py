@@ -125,7 +125,8 @@ def _logsumexp_of_entries(args: tuple) -> sp.Expr:
     rows, cols = v.shape
     if not (getattr(rows, "is_Integer", False) and getattr(cols, "is_Integer", False)):
         raise TypeError(f"logsumexp of {v}, whose size {rows}×{cols} is symbolic: its entries cannot be "
-                        "listed; write the sum with the entries, or fix the size")
+                        "listed; write LogSumExp(v) (derive.vocabulary) for a column of symbolic length, the "
+                        "sum with the entries, or fix the size")
     entries = list(sp.ImmutableMatrix(v.as_explicit() if hasattr(v, "as_explicit") else v))
     return logsumexp(*entries)
 
