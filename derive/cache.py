@@ -33,7 +33,7 @@ __all__ = ["enabled", "cache_dir", "structure", "digest", "result_key", "load", 
 
 _DERIVE = Path(__file__).resolve().parent
 #: The verifier's own source: a change to any of these makes every old entry unreachable.
-_VERIFIER_SOURCES = ("verify", "vocabulary", "assumptions.py", "functions.py", "ops.py", "expectation.py",
+_VERIFIER_SOURCES = ("verify", "evaluate", "vocabulary", "assumptions.py", "functions.py", "ops.py", "expectation.py",
                      "numbers.py", "timelimit.py", "cache.py")
 _warned = False
 
