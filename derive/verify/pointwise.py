@@ -67,6 +67,7 @@ class _Compiled:
         free = set().union(*(v.free_symbols for v in values)) - set(self.holder_symbols)
         self.symbols = sorted(free, key=sp.default_sort_key)
         self.function = mpmath_function(self.symbols + self.holder_symbols, values)
+        self.memo: dict = {}
 
     def __call__(self, point: Point) -> list:
         filled = [v for rule in self.inner for v in rule(point)]
@@ -74,14 +75,27 @@ class _Compiled:
             numbers = {s: sp.Float(point[s], DIGITS) for s in self.symbols}
             numbers.update({h: sp.Float(v, DIGITS) for h, v in zip(self.holder_symbols, filled)})
             return [sp.N(e, DIGITS) for e in entries(prepare(self.body.xreplace(numbers)))]
-        out = self.function(*([point[s] for s in self.symbols] + filled))
-        return list(out) if isinstance(out, (list, tuple)) else [out]
+        args = tuple([point[s] for s in self.symbols] + filled + [mpmath.mp.prec])
+        # A matrix-valued node asks for each of its entries at the same points: evaluate once.
+        if args not in self.memo:
+            if len(self.memo) > 256:
+                self.memo.clear()
+            out = self.function(*args[:-1])
+            self.memo[args] = list(out) if isinstance(out, (list, tuple)) else [out]
+        return self.memo[args]
+
+
+def _shape(node: sp.Basic) -> tuple | None:
+    """The shape of a matrix-valued derivative node (d/dt of a matrix included), else None."""
+    if isinstance(node, sp.Derivative):
+        return getattr(node.expr, "shape", None)
+    return getattr(node, "shape", None)
 
 
 def _placeholder(node: sp.Basic) -> sp.Basic:
-    if isinstance(node, sp.Derivative) or not getattr(node, "shape", None):
+    if not _shape(node):
         return sp.Dummy("D")
-    rows, cols = node.shape
+    rows, cols = _shape(node)
     return sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Dummy("D"))
 
 
@@ -104,7 +118,9 @@ def _node_rule(node: sp.Basic) -> Callable[[Point], list]:
     if isinstance(node, sp.Derivative):
         f, pairs = _Compiled(node.expr), list(node.variable_count)
         variables, orders = [v for v, _ in pairs], tuple(int(n) for _, n in pairs)
-        return lambda point: [_partial(f, point, variables, orders)]
+        # d/dt of a matrix, entry by entry, in the placeholder's (row-major) order.
+        n = len(entries(prepare(node.expr))) if _shape(node) else 1
+        return lambda point: [_partial(f, point, variables, orders, i) for i in range(n)]
     f_expr, v = node.args[0], node.args[1]
     f, variables = _Compiled(f_expr), _variables(v)
     if isinstance(node, Hessian):

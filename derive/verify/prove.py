@@ -14,6 +14,8 @@ from ..assumptions import Instance
 from ..numbers import to_sympy
 from ..timelimit import TimeLimitExceeded, time_limit
 from .facts import substitutions
+from .linalg import unhold
+from .rational import common_denominator
 
 __all__ = ["PROOF_METHODS", "METHOD_SECONDS", "prove_zero", "prove_sign", "prove_instance", "summarise", "entries"]
 
@@ -36,6 +38,9 @@ def _simplify_small(e: sp.Expr) -> sp.Expr:
 
 #: Proof methods, in the order tried: each maps an expression to one that is 0 iff proved.
 PROOF_METHODS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    # First, though it applies only to rational functions with a denominator (inverses and
+    # determinants made explicit, say): there it is fast where cancel can take minutes.
+    "common denominator": common_denominator,
     # Before expand: exp(θᵀx + θ₀) stays one generator, which at d = 4 is ~30× faster than
     # expanding it into a product of exponentials first.
     "together": lambda e: _exp_powers(e),
@@ -97,10 +102,13 @@ def prove_zero(e: sp.Expr, methods: Sequence[str]) -> str | None:
     """The first method that reduces ``e`` to zero, or None."""
     if e == 0:
         return "identical once carried out"
+    written_out = None  # e with held polynomials written out, for the methods that need it
     for name in methods:
         try:
             with time_limit(METHOD_SECONDS):
-                if PROOF_METHODS[name](e) == 0:
+                if name != "common denominator" and written_out is None:
+                    written_out = unhold(e)
+                if PROOF_METHODS[name](e if name == "common denominator" else written_out) == 0:
                     return name
         except FAILURES:
             continue
