@@ -218,10 +218,31 @@ def _from_mpmath(x) -> sp.Float:
 
 def _adj_det(m: sp.ImmutableMatrix) -> tuple[sp.ImmutableMatrix, sp.Expr]:
     """(adj M, det M), division-free (Berkowitz), in the smallest polynomial domain that holds M."""
-    adj, det = DomainMatrix.from_Matrix(sp.Matrix(m)).adj_det()
+    if m.has(Held):
+        # Entries that are themselves ratios of held polynomials (the inner inverse of
+        # Woodbury's identity): cofactors of the entries as they are, nothing expanded or
+        # simplified (SymPy's det() simplifies, for seconds), at most 4! products.
+        n = m.rows
+        adj = sp.ImmutableMatrix(n, n, lambda i, j: (-1) ** (i + j) * _laplace(_minor(m, j, i)))
+        return adj, sp.Add(*[m[0, j] * adj[j, 0] for j in range(n)])
+    try:
+        adj, det = DomainMatrix.from_Matrix(sp.Matrix(m)).adj_det()
+    except TypeError:  # SymPy's domain matrices fail on some rank-deficient inputs: Berkowitz on entries
+        return m.adjugate(method="berkowitz").applyfunc(sp.expand), sp.expand(m.det(method="berkowitz"))
     domain = adj.domain
     rows = adj.to_list()
     return (sp.ImmutableMatrix([[_to_sympy(e, domain) for e in row] for row in rows]), _to_sympy(det, domain))
+
+
+def _minor(m: sp.Matrix, i: int, j: int) -> sp.Matrix:
+    return sp.Matrix([[m[r, c] for c in range(m.cols) if c != j] for r in range(m.rows) if r != i])
+
+
+def _laplace(m: sp.Matrix) -> sp.Expr:
+    """det M by expansion along the first row: Σ_j (−1)^j M_0j det(minor_0j)."""
+    if m.rows == 0:
+        return sp.S.One
+    return sp.Add(*[(-1) ** j * m[0, j] * _laplace(_minor(m, 0, j)) for j in range(m.cols)])
 
 
 def _checked_square(m: sp.Basic) -> sp.ImmutableMatrix:
@@ -239,7 +260,9 @@ def explicit_det(m: sp.Basic) -> sp.Expr:
         return _from_mpmath(mpmath.det(_to_mpmath(m)))
     if kind == "opaque":
         return DetOf(*m)
-    return _adj_det(m)[1]
+    det = _adj_det(m)[1]
+    # Held, so that it cancels against the det M of an M⁻¹ in the same claim (Jacobi's formula).
+    return det if kind == "exact" or m.has(Held) else Held(det)
 
 
 def explicit_inverse(m: sp.Basic) -> sp.ImmutableMatrix:
@@ -257,6 +280,9 @@ def explicit_inverse(m: sp.Basic) -> sp.ImmutableMatrix:
         raise ZeroDivisionError(f"the matrix {m} is singular, so it has no inverse")
     if kind == "exact":
         return adj / det
+    if m.has(Held):  # det is a sum of products of the entries: held too, so it is computed once
+        held = 1 / Held(det)
+        return adj.applyfunc(lambda e: e * held)
     held = 1 / Held(det)
     return adj.applyfunc(lambda e: Held(e) * held)
 

@@ -67,7 +67,6 @@ class _Compiled:
         free = set().union(*(v.free_symbols for v in values)) - set(self.holder_symbols)
         self.symbols = sorted(free, key=sp.default_sort_key)
         self.function = mpmath_function(self.symbols + self.holder_symbols, values)
-        self.memo: dict = {}
 
     def __call__(self, point: Point) -> list:
         filled = [v for rule in self.inner for v in rule(point)]
@@ -75,14 +74,8 @@ class _Compiled:
             numbers = {s: sp.Float(point[s], DIGITS) for s in self.symbols}
             numbers.update({h: sp.Float(v, DIGITS) for h, v in zip(self.holder_symbols, filled)})
             return [sp.N(e, DIGITS) for e in entries(prepare(self.body.xreplace(numbers)))]
-        args = tuple([point[s] for s in self.symbols] + filled + [mpmath.mp.prec])
-        # A matrix-valued node asks for each of its entries at the same points: evaluate once.
-        if args not in self.memo:
-            if len(self.memo) > 256:
-                self.memo.clear()
-            out = self.function(*args[:-1])
-            self.memo[args] = list(out) if isinstance(out, (list, tuple)) else [out]
-        return self.memo[args]
+        out = self.function(*([point[s] for s in self.symbols] + filled))
+        return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
 def _shape(node: sp.Basic) -> tuple | None:
@@ -113,6 +106,19 @@ def _partial(f: _Compiled, point: Point, variables: list, orders: tuple, entry: 
     return mpmath.diff(g, tuple(point[v] for v in variables), orders)
 
 
+def _partials(f: _Compiled, point: Point, variable: sp.Symbol, order: int, rows: int) -> list:
+    """∂^order f[i]/∂variable^order for every entry i: each evaluation of f serves all entries
+    (a Jacobian by an 8×8 matrix would otherwise evaluate f 64 times as often)."""
+    values: dict = {}
+
+    def column(t):
+        key = (t, mpmath.mp.prec)  # mpmath.diff evaluates at a raised precision
+        if key not in values:
+            values[key] = f({**point, variable: t})
+        return values[key]
+    return [mpmath.diff(lambda t, i=i: column(t)[i], point[variable], order) for i in range(rows)]
+
+
 def _node_rule(node: sp.Basic) -> Callable[[Point], list]:
     """A function from a point to the entries of the derivative ``node`` there."""
     if isinstance(node, sp.Derivative):
@@ -120,6 +126,8 @@ def _node_rule(node: sp.Basic) -> Callable[[Point], list]:
         variables, orders = [v for v, _ in pairs], tuple(int(n) for _, n in pairs)
         # d/dt of a matrix, entry by entry, in the placeholder's (row-major) order.
         n = len(entries(prepare(node.expr))) if _shape(node) else 1
+        if len(variables) == 1:
+            return lambda point: _partials(f, point, variables[0], orders[0], n)
         return lambda point: [_partial(f, point, variables, orders, i) for i in range(n)]
     f_expr, v = node.args[0], node.args[1]
     f, variables = _Compiled(f_expr), _variables(v)
@@ -130,7 +138,11 @@ def _node_rule(node: sp.Basic) -> Callable[[Point], list]:
         return hessian
     if isinstance(node, Jacobian):
         rows = len(entries(prepare(f_expr)))
-        return lambda point: [_partial(f, point, [b], (1,), i) for i in range(rows) for b in variables]
+
+        def jacobian(point):
+            columns = [_partials(f, point, b, 1, rows) for b in variables]
+            return [column[i] for i in range(rows) for column in columns]
+        return jacobian
     if isinstance(node, GradAt):
         at = _Compiled(node.args[2])
 
