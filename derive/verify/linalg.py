@@ -4,8 +4,11 @@ SymPy's own ``det()`` and ``inv()`` of a 4×4 matrix of symbols run Bareiss or G
 elimination with simplification at every step and take minutes.  Here:
 
 * **symbols, n ≤ EXPLICIT_UP_TO**: det M and adj M by a division-free method (Berkowitz, in
-  SymPy's polynomial domains), then  M⁻¹ = adj M / det M.  Each entry is a polynomial (or a
-  ratio of polynomials), which ``rational.common_denominator`` compares without ``simplify``;
+  SymPy's polynomial domains), then  M⁻¹ = adj M / det M, each polynomial ``Held`` as one
+  atom (products of inverses stay small; d/dt of one is taken on the polynomial, once).
+  Entries that already hold inverses (Woodbury's inner (I + VᵀA⁻¹U)⁻¹) use cofactors as
+  they are.  ``rational.common_denominator`` then compares ratios of polynomials without
+  ``simplify``;
 * **exact rationals**: the same, over ℚ, exactly;
 * **floating numbers**: mpmath at the working precision (LU);
 * **symbols, n > EXPLICIT_UP_TO** (only the numeric checks at larger sizes ask for these):
@@ -26,8 +29,8 @@ from sympy.polys.matrices import DomainMatrix
 
 from ..ops import explicit, is_concrete
 
-__all__ = ["EXPLICIT_UP_TO", "carry_out_linalg", "explicit_det", "explicit_inverse", "Held", "unhold", "held_once", "free_symbols_of", "known_element", "DetOf",
-           "InverseEntry", "NUMERIC"]
+__all__ = ["EXPLICIT_UP_TO", "carry_out_linalg", "explicit_det", "explicit_inverse", "Held", "unhold", "held_once",
+           "free_symbols_of", "known_element", "DetOf", "InverseEntry", "NUMERIC"]
 
 EXPLICIT_UP_TO = 4  # the largest n whose symbolic det (n! terms) is written out: 24 terms at 4, 40320 at 8
 

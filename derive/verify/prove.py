@@ -117,6 +117,7 @@ def prove_zero(e: sp.Expr, methods: Sequence[str]) -> str | None:
 
 def prove_sign(e: sp.Expr, rel: type) -> str | None:
     """A method showing e > 0 (or ≥ 0, < 0, ≤ 0) from the symbols' assumptions, or None."""
+    e = unhold(e)  # SymPy's assumptions know nothing of a held polynomial
     want = {sp.StrictGreaterThan: "is_positive", sp.GreaterThan: "is_nonnegative",
             sp.StrictLessThan: "is_negative", sp.LessThan: "is_nonpositive"}[rel]
     # Cheapest first: a sum of nonnegative terms (say, weights times gaps) shows its sign as

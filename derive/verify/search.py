@@ -119,8 +119,8 @@ def search(lhs, rhs, rel: type, instance: Instance, assumptions, seed: int, limi
     if len(lhs_entries) == 1 and len(rhs_entries) > 1:
         lhs_entries = lhs_entries * len(rhs_entries)
     held = any(v.has(Held) for v in lhs_entries + rhs_entries)  # a walk of the graph, not the tree
-    symbols = sorted(free_symbols_of(lhs_entries + rhs_entries) if held else sp.Matrix(lhs_entries + rhs_entries).free_symbols,
-                     key=sp.default_sort_key)
+    free = free_symbols_of(lhs_entries + rhs_entries) if held else sp.Matrix(lhs_entries + rhs_entries).free_symbols
+    symbols = sorted(free, key=sp.default_sort_key)
     if limit_var is not None:
         symbols = [s for s in symbols if s != limit_var]
     # One function for both sides (their difference is taken in mpmath, as it would be inside
