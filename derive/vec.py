@@ -84,6 +84,10 @@ class JacobianVec(Jacobian):
             return self
         return Jacobian(s, a).doit()
 
+    def _latex(self, printer, exp=None) -> str:
+        s, a = self.args
+        return r"\frac{\partial %s}{\partial %s}" % (printer._print(s), printer._print(a))
+
 
 class HessianVec(Hessian):
     """∂²f/∂vec X ∂vec Xᵀ of a scalar f by a p×q matrix X, a pq×pq matrix:

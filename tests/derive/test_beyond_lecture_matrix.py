@@ -174,7 +174,28 @@ def test_vec_stacks_columns_and_the_commutation_matrix_transposes():
 
 
 def test_vec_operators_print_in_latex():
+    from reports.latex import latex
+
     assert sp.latex(Vec(Y)) == r"\operatorname{vec}\left(Y\right)"
+    assert latex(JacobianVec(A * Y, Y)) == (r"\frac{\partial \operatorname{vec}\left(\mathbf{A} \mathbf{Y}\right)}"
+                                            r"{\partial \operatorname{vec}\left(\mathbf{Y}\right)}")
+    assert latex(Commutation(d, 2)) == "K_{d, 2}"
     assert r"\operatorname{vec}\left(Y\right)" in sp.latex(JacobianVec(A * Y, Y))
     assert JacobianVec(A * Y, Y).shape == (2 * d, 2 * d)
     assert HessianVec(sp.Trace(Y.T * Y), Y).shape == (2 * d, 2 * d)
+
+
+def test_singular_samples_are_skipped_not_refuted():
+    # Entries in {0, 1}: most 2×2 samples are singular; those points are skipped.
+    from derive import Binary
+    from derive.assumptions import instantiate
+    from derive.verify.prepare import prepare
+    from derive.verify.search import search
+
+    Z = sp.MatrixSymbol("Z", 2, 2)
+    for rhs, refuted in ((sp.Identity(2), False), (2 * sp.Identity(2), True)):
+        instance = instantiate(Eq(inv(Z) * Z, rhs), [Binary(Z)], {})
+        lhs, right = prepare(instance.expr.lhs), prepare(instance.expr.rhs)
+        found = search(lhs, right, sp.Equality, instance, [Binary(Z)], seed=1, n_points=6)
+        assert found.points > 0
+        assert (found.counterexample is not None) is refuted
