@@ -42,6 +42,7 @@ __all__ = ["verify_claim", "cached_result", "clear_cache", "PREPARE_SECONDS"]
 
 PREPARE_SECONDS = 2 * METHOD_SECONDS  # time limit of carrying out one claim at one size
 BEYOND_SECONDS = METHOD_SECONDS      # time limit of the numeric check at one larger size
+SEARCH_SECONDS = 3 * PREPARE_SECONDS  # a generous bound on one numeric search (compiling included)
 N_BEYOND = 2  # points per larger size: a claim that fails there fails almost everywhere
 
 _RELATIONS = (sp.Equality, sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)
@@ -195,8 +196,9 @@ class _Run:
     def search(self, instance: Instance, lhs, rhs, n_points: int, where: str) -> StepResult | None:
         """A refutation if the numeric search finds a counterexample, else None."""
         salt = sum(instance.sizes.values())
-        found = search(lhs, rhs, type(self.claim), instance, self.assumptions, self.seed + salt, self.limit_var,
-                       n_points)
+        with time_limit(SEARCH_SECONDS):  # compiling a claim of huge entries must not run unbounded
+            found = search(lhs, rhs, type(self.claim), instance, self.assumptions, self.seed + salt, self.limit_var,
+                           n_points)
         self.points += found.points
         self.residual = max(self.residual, found.residual)
         if found.counterexample is None:
@@ -217,12 +219,18 @@ class _Run:
         except TimeLimitExceeded:
             return self.result(Verdict.UNDECIDED, f"undecided: carrying out the claim{where} exceeded "
                                                   f"{PREPARE_SECONDS:g} s")
-        refuted = self.search(instance, lhs, rhs, N_QUICK, where)
+        try:
+            refuted = self.search(instance, lhs, rhs, N_QUICK, where)
+        except TimeLimitExceeded:
+            return self.result(Verdict.UNDECIDED, f"undecided: the numeric search{where} exceeded {SEARCH_SECONDS:g} s")
         if refuted or not prove:
             return refuted
         method = self.prove(instance, diff)
         if method is None:
-            refuted = self.search(instance, lhs, rhs, N_POINTS, where)
+            try:
+                refuted = self.search(instance, lhs, rhs, N_POINTS, where)
+            except TimeLimitExceeded:
+                refuted = None
             if chosen:
                 self.numeric_at.append(sizes_of(chosen))
             return refuted or self.result(

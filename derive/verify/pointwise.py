@@ -97,11 +97,24 @@ class _Compiled:
         return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
+def _shape(node: sp.Basic) -> tuple | None:
+    """The shape of a matrix-valued derivative node (d/dt of a matrix included), else None."""
+    if isinstance(node, sp.Derivative):
+        return getattr(node.expr, "shape", None)
+    return getattr(node, "shape", None)
+
+
+def _entry_count(f: sp.Basic) -> int:
+    """How many entries f has, read from its shape: no need to carry it out."""
+    shape = getattr(f, "shape", None)
+    return int(shape[0]) * int(shape[1]) if shape else 1
+
+
 def _placeholder(node: sp.Basic, k: int) -> sp.Basic:
     # Named apart from every entry symbol: the compiled program looks values up by name.
-    if isinstance(node, sp.Derivative) or not getattr(node, "shape", None):
+    if not _shape(node):
         return sp.Dummy(f"_D{k}")
-    rows, cols = node.shape
+    rows, cols = _shape(node)
     return sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Dummy(f"_D{k}_{i}_{j}"))
 
 
@@ -119,12 +132,29 @@ def _partial(f: _Compiled, point: Point, variables: list, orders: tuple, entry: 
     return mpmath.diff(g, tuple(point[v] for v in variables), orders)
 
 
+def _partials(f: _Compiled, point: Point, variable: sp.Symbol, order: int, rows: int) -> list:
+    """∂^order f[i]/∂variable^order for every entry i: each evaluation of f serves all entries
+    (a Jacobian by an 8×8 matrix would otherwise evaluate f 64 times as often)."""
+    values: dict = {}
+
+    def column(t):
+        key = (t, mpmath.mp.prec)  # mpmath.diff evaluates at a raised precision
+        if key not in values:
+            values[key] = f({**point, variable: t})
+        return values[key]
+    return [mpmath.diff(lambda t, i=i: column(t)[i], point[variable], order) for i in range(rows)]
+
+
 def _node_rule(node: sp.Basic) -> Callable[[Point], list]:
     """A function from a point to the entries of the derivative ``node`` there."""
     if isinstance(node, sp.Derivative):
         f, pairs = _Compiled(node.expr), list(node.variable_count)
         variables, orders = [v for v, _ in pairs], tuple(int(n) for _, n in pairs)
-        return lambda point: [_partial(f, point, variables, orders)]
+        # d/dt of a matrix, entry by entry, in the placeholder's (row-major) order.
+        n = _entry_count(node.expr)
+        if len(variables) == 1:
+            return lambda point: _partials(f, point, variables[0], orders[0], n)
+        return lambda point: [_partial(f, point, variables, orders, i) for i in range(n)]
     f_expr, v = node.args[0], node.args[1]
     f, variables = _Compiled(f_expr), _variables(v)
     if isinstance(node, Hessian):
@@ -133,9 +163,12 @@ def _node_rule(node: sp.Basic) -> Callable[[Point], list]:
                     for a in variables for b in variables]
         return hessian
     if isinstance(node, Jacobian):
-        shape = getattr(f_expr, "shape", None)
-        rows = int(shape[0]) * int(shape[1]) if shape else 1  # entries of f: no need to carry it out
-        return lambda point: [_partial(f, point, [b], (1,), i) for i in range(rows) for b in variables]
+        rows = _entry_count(f_expr)
+
+        def jacobian(point):
+            columns = [_partials(f, point, b, 1, rows) for b in variables]
+            return [column[i] for i in range(rows) for column in columns]
+        return jacobian
     if isinstance(node, GradAt):
         at = _Compiled(node.args[2])
 

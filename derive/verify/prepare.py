@@ -12,6 +12,7 @@ from ..assumptions import DIMENSION_SIZES
 from ..functions import to_elementary
 from ..numbers import to_sympy
 from ..ops import Elementwise, Softmax
+from .linalg import carry_out_linalg
 
 __all__ = ["prepare", "difference", "unlimit", "argument_claims", "limit_variable", "dimension_symbols", "is_matrix"]
 
@@ -29,6 +30,9 @@ def prepare(expr: sp.Basic) -> sp.Basic:
                 if all(getattr(n, "is_Integer", False) for n in m.shape)]
     if constant:
         expr = expr.xreplace({m: sp.ImmutableMatrix(m.as_explicit()) for m in constant})
+    # Determinants and inverses before doit(): SymPy's own det() and inv() of a 4×4 matrix of
+    # symbols simplify at every step and take minutes.
+    expr = carry_out_linalg(expr)
     if expr.has(sp.Limit):
         # SymPy's Limit takes scalars only: the limit of a matrix is taken entry by entry.
         expr = expr.replace(lambda e: isinstance(e, sp.Limit) and is_matrix(e.args[0]), _entrywise_limit)

@@ -14,6 +14,8 @@ from ..assumptions import Instance
 from ..numbers import to_sympy
 from ..timelimit import TimeLimitExceeded, time_limit
 from .facts import substitutions
+from .linalg import unhold
+from .rational import common_denominator
 from .signs import SIGN_METHODS, SignContext, prove_by_sign_methods, sign_context
 
 __all__ = ["PROOF_METHODS", "METHOD_SECONDS", "prove_zero", "prove_sign", "prove_instance", "summarise", "entries"]
@@ -37,6 +39,9 @@ def _simplify_small(e: sp.Expr) -> sp.Expr:
 
 #: Proof methods, in the order tried: each maps an expression to one that is 0 iff proved.
 PROOF_METHODS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    # First, though it applies only to rational functions with a denominator (inverses and
+    # determinants made explicit, say): there it is fast where cancel can take minutes.
+    "common denominator": common_denominator,
     # Before expand: exp(θᵀx + θ₀) stays one generator, which at d = 4 is ~30× faster than
     # expanding it into a product of exponentials first.
     "together": lambda e: _exp_powers(e),
@@ -101,10 +106,13 @@ def prove_zero(e: sp.Expr, methods: Sequence[str]) -> str | None:
     """The first method that reduces ``e`` to zero, or None."""
     if e == 0:
         return "identical once carried out"
+    written_out = None  # e with held polynomials written out, for the methods that need it
     for name in methods:
         try:
             with time_limit(METHOD_SECONDS):
-                if PROOF_METHODS[name](e) == 0:
+                if name != "common denominator" and written_out is None:
+                    written_out = unhold(e)
+                if PROOF_METHODS[name](e if name == "common denominator" else written_out) == 0:
                     return name
         except FAILURES:
             continue
@@ -113,6 +121,7 @@ def prove_zero(e: sp.Expr, methods: Sequence[str]) -> str | None:
 
 def prove_sign(e: sp.Expr, rel: type) -> str | None:
     """A method showing e > 0 (or ≥ 0, < 0, ≤ 0) from the symbols' assumptions, or None."""
+    e = unhold(e)  # SymPy's assumptions know nothing of a held polynomial
     want = {sp.StrictGreaterThan: "is_positive", sp.GreaterThan: "is_nonnegative",
             sp.StrictLessThan: "is_negative", sp.LessThan: "is_nonpositive"}[rel]
     # Cheapest first: a sum of nonnegative terms (say, weights times gaps) shows its sign as

@@ -16,6 +16,7 @@ from sympy.printing.pycode import MpmathPrinter
 from ..assumptions import Assumption, Instance, Positive, Real
 from ..evaluate import NUMERIC, Env, Mat, Program, Undefined, Unsupported, compile_expr
 from ..vocabulary import mpmath_namespace
+from .linalg import MPMATH_FORMS, Held, free_symbols_of, held_once
 from .prove import entries as _entries
 
 __all__ = ["DIGITS", "N_QUICK", "N_POINTS", "LIMIT_AT", "search", "sampler", "mpmath_function", "violates", "Found",
@@ -61,7 +62,18 @@ def mpmath_function(symbols: Sequence[sp.Symbol], values: Sequence[sp.Expr], cse
     ``cse`` (worth it for a function called many times, not for a few points)."""
     printer = MpmathPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
                              "user_functions": {}, "order": "none"})
-    return sp.lambdify(list(symbols), list(values), modules=[mpmath_namespace(), "mpmath"], printer=printer, cse=cse,
+    modules = [{**mpmath_namespace(), **MPMATH_FORMS}, "mpmath"]
+    values = list(values)
+    if any(v.has(Held) for v in values):
+        # Each held polynomial (det M in every entry of M⁻¹) computed once, then the entries
+        # from them: lambdify and cse would walk the entries as trees, millions of nodes.
+        pairs, reduced = held_once(values)
+        held = [h for h, _ in pairs]
+        polynomials = sp.lambdify(list(symbols), [p for _, p in pairs], modules=modules, printer=printer,
+                                  docstring_limit=-1)
+        entries = sp.lambdify(list(symbols) + held, reduced, modules=modules, printer=printer, docstring_limit=-1)
+        return lambda *args: entries(*args, *polynomials(*args))
+    return sp.lambdify(list(symbols), values, modules=modules, printer=printer, cse=cse,
                        docstring_limit=-1)  # no docstring: printing a large claim for it costs more than compiling
 
 
@@ -147,7 +159,9 @@ def search(lhs, rhs, rel: type, instance: Instance, assumptions, seed: int, limi
         rhs_entries = rhs_entries * len(lhs_entries)
     if len(lhs_entries) == 1 and len(rhs_entries) > 1:
         lhs_entries = lhs_entries * len(rhs_entries)
-    symbols = sorted((sp.Matrix(lhs_entries + rhs_entries).free_symbols), key=sp.default_sort_key)
+    held = any(v.has(Held) for v in lhs_entries + rhs_entries)  # a walk of the graph, not the tree
+    free = free_symbols_of(lhs_entries + rhs_entries) if held else sp.Matrix(lhs_entries + rhs_entries).free_symbols
+    symbols = sorted(free, key=sp.default_sort_key)
     if limit_var is not None:
         symbols = [s for s in symbols if s != limit_var]
     # One function for both sides (their difference is taken in mpmath, as it would be inside
