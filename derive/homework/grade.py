@@ -8,7 +8,8 @@ graded row to ``on_result`` in input order as soon as it and every row before it
   once (``cache=False`` checks every row).
 * ``workers=N`` checks in N processes, ``scheduler=ADDRESS`` on a dask cluster (see ``fanout``).
 * ``store`` (a ``resume.ResumeStore``) records each row as it is made and supplies the rows a
-  previous, interrupted run finished, which are not checked again.
+  previous, interrupted run finished, which are not checked again.  Those rows are handed on
+  a slice at a time while the worker processes check the rest, not before they start.
 * Even a failure of the checker itself becomes an ``undecided`` verdict for that row.
 """
 
@@ -105,11 +106,17 @@ def _plan(subs: list[Submission], done: dict[int, CheckResult], cache: bool
     return tasks, waiting, known
 
 
-def _runner(tasks: list[Task], cache: bool, isolate: bool, workers: int, scheduler: str | None):
+#: Rows handed to ``on_result`` at a time while checks are running: a backlog (the rows of an
+#: earlier run, replayed) is worked off between results, never keeping the workers waiting long.
+SLICE = 64
+
+
+def _runner(tasks: list[Task], cache: bool, isolate: bool, workers: int, scheduler: str | None,
+            idle: Callable[[], bool]):
     if scheduler:
         return run_dask(tasks, scheduler, cache)
     if workers > 1 and len(tasks) > 1:
-        return run_processes(tasks, workers, cache, isolate)
+        return run_processes(tasks, workers, cache, isolate, idle=idle)
     if isolate:
         from .isolate import IsolatedChecker
         isolated = IsolatedChecker()
@@ -144,10 +151,11 @@ def grade(submissions: Iterable[Submission], *, on_result: Callable[[Graded], No
         store.record([(i, subs[i], r) for i, r in known.items()])
     emitted = 0
 
-    def emit() -> None:
+    def emit(limit: int = len(subs)) -> bool:
+        """Hand on up to ``limit`` rows that are ready, in order; whether more are ready."""
         nonlocal emitted
         before = emitted
-        while emitted < len(subs) and emitted in results:
+        while emitted < len(subs) and emitted in results and emitted - before < limit:
             graded = Graded(subs[emitted], results.pop(emitted))
             batch.rows.append(graded)
             emitted += 1
@@ -155,16 +163,17 @@ def grade(submissions: Iterable[Submission], *, on_result: Callable[[Graded], No
                 on_result(graded)
         if progress is not None and emitted > before:
             progress(emitted - before)
+        return emitted in results
 
-    emit()
-    for index, result in _runner(tasks, cache, isolate, workers, scheduler):
+    for index, result in _runner(tasks, cache, isolate, workers, scheduler, idle=lambda: emit(SLICE)):
         batch.checked += 1
         rows = waiting[index]
         fresh = {i: replace(result, answer=subs[i].answer) for i in rows}
         if store is not None:
             store.record([(i, subs[i], r) for i, r in fresh.items()])
         results.update(fresh)
-        emit()
+        emit(SLICE)
+    emit()
     batch.seconds = time.perf_counter() - start
     return batch
 
