@@ -114,6 +114,32 @@ def test_a_resumed_run_with_workers_hands_on_every_row_once_in_order(tmp_path, m
     assert [g.as_dict() | {"seconds": 0} for g in batch.rows] == [g.as_dict() | {"seconds": 0} for g in whole.rows]
 
 
+def test_workers_store_their_verdicts_a_burst_at_a_time(tmp_path, monkeypatch):
+    path = class_file(tmp_path / "c.csv", 40)
+    subs = list(read_submissions(path))
+    stored, shown = [], []
+    record = ResumeStore.record
+
+    def counted(self, rows):
+        rows = list(rows)
+        stored.append([i for i, _, _ in rows])
+        record(self, rows)
+
+    monkeypatch.setattr(ResumeStore, "record", counted)
+
+    def show(g):   # a row is handed on only once it is in the gradebook
+        assert any(g.submission.row - 1 in part for part in stored)
+        shown.append(g.submission.row)
+
+    with ResumeStore(tmp_path / "g.db", path.read_bytes()) as store:
+        grade(subs, store=store, workers=2, cache=False, on_result=show)
+    # one transaction per chunk of 16 answers or so, not one per answer
+    assert len(stored) <= len(subs) // 8 and sorted(i for part in stored for i in part) == list(range(len(subs)))
+    assert shown == [s.row for s in subs]
+    with Gradebook(tmp_path / "g.db") as book:
+        assert book.count() == len(subs)
+
+
 def test_resume_rechecks_no_finished_row(tmp_path, monkeypatch):
     path = class_file(tmp_path / "c.csv", 10)
     subs = list(read_submissions(path))
