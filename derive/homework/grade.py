@@ -106,8 +106,8 @@ def _plan(subs: list[Submission], done: dict[int, CheckResult], cache: bool
     return tasks, waiting, known
 
 
-#: Rows handed to ``on_result`` at a time while checks are running: a backlog (the rows of an
-#: earlier run, replayed) is worked off between results, never keeping the workers waiting long.
+#: Rows handed to ``on_result`` at a time while worker processes check: a backlog (the rows of
+#: an earlier run, replayed) is worked off between results, never keeping the workers waiting long.
 #: Also the most rows of fresh verdicts held back to be stored in one transaction.
 SLICE = 64
 
@@ -200,7 +200,9 @@ def grade(submissions: Iterable[Submission], *, on_result: Callable[[Graded], No
     for index, result in _runner(tasks, cache, isolate, workers, scheduler, idle=out.idle):
         batch.checked += 1
         out.add({i: replace(result, answer=subs[i].answer) for i in waiting[index]})
-        out.emit(SLICE)
+        # with workers, a backlog goes on a slice at a time (idle() does the rest while they
+        # check); in this process there is no idle time, and every ready row goes on at once
+        out.emit(SLICE if out.batched else None)
     out.save()
     out.emit()
     batch.seconds = time.perf_counter() - start

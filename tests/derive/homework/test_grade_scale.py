@@ -140,6 +140,19 @@ def test_workers_store_their_verdicts_a_burst_at_a_time(tmp_path, monkeypatch):
         assert book.count() == len(subs)
 
 
+def test_in_this_process_every_ready_row_goes_on_before_the_next_check(monkeypatch):
+    from derive.homework import verdict
+    from derive.homework.submissions import Submission
+
+    subs = [Submission(i + 1, f"s{i}", "bce-dz", "p - y") for i in range(100)]
+    subs.append(Submission(101, "last", "bce-dz", "y - p"))
+    seen, at_check = [], []
+    monkeypatch.setattr("derive.homework.grade.check",
+                        lambda t, a, **kw: at_check.append(len(seen)) or verdict.check(t, a, **kw))
+    grade(subs, on_result=seen.append)
+    assert at_check == [0, 100] and len(seen) == 101
+
+
 def test_resume_rechecks_no_finished_row(tmp_path, monkeypatch):
     path = class_file(tmp_path / "c.csv", 10)
     subs = list(read_submissions(path))
