@@ -80,10 +80,13 @@ def _first_per_target(tasks: Sequence[Task]) -> list[int]:
     return sorted(seen.values())
 
 
-def run_processes(tasks: Sequence[Task], workers: int, cache: bool, isolate: bool) -> Iterator[tuple[int, CheckResult]]:
+def run_processes(tasks: Sequence[Task], workers: int, cache: bool, isolate: bool,
+                  idle: Callable[[], bool] | None = None) -> Iterator[tuple[int, CheckResult]]:
     """``workers`` forked processes; at most 4 chunks in flight per worker, so that a Ctrl-C
     has little queued work to cancel.  The first answer to each target is checked here first,
-    so that every worker inherits that target's answer key and checker ready-made."""
+    so that every worker inherits that target's answer key and checker ready-made.  While no
+    chunk is back, ``idle()`` is called, again while it returns True: a short piece of the
+    caller's own work, done while the workers check."""
     run_seed()   # drawn here, before the fork, so that every worker checks at the same points
     primed = _first_per_target(tasks) if not isolate else []
     for i in primed:
@@ -103,13 +106,22 @@ def run_processes(tasks: Sequence[Task], workers: int, cache: bool, isolate: boo
                 pending[pool.submit(check_chunk, [tasks[i] for i in part], cache, isolate)] = part
             if not pending:
                 break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
+            for future in _finished(pending, idle):
                 part = pending.pop(future)
                 yield from zip(part, future.result())
         finished = True
     finally:
         _stop(pool, finished)
+
+
+def _finished(pending: dict[Future, list[int]], idle: Callable[[], bool] | None) -> set[Future]:
+    while idle is not None:
+        done = {f for f in pending if f.done()}
+        if done:
+            return done
+        if not idle():
+            break
+    return wait(pending, return_when=FIRST_COMPLETED)[0]
 
 
 def _stop(pool: ProcessPoolExecutor, finished: bool) -> None:

@@ -8,7 +8,8 @@ graded row to ``on_result`` in input order as soon as it and every row before it
   once (``cache=False`` checks every row).
 * ``workers=N`` checks in N processes, ``scheduler=ADDRESS`` on a dask cluster (see ``fanout``).
 * ``store`` (a ``resume.ResumeStore``) records each row as it is made and supplies the rows a
-  previous, interrupted run finished, which are not checked again.
+  previous, interrupted run finished, which are not checked again.  Those rows are handed on
+  a slice at a time while the worker processes check the rest, not before they start.
 * Even a failure of the checker itself becomes an ``undecided`` verdict for that row.
 """
 
@@ -105,11 +106,65 @@ def _plan(subs: list[Submission], done: dict[int, CheckResult], cache: bool
     return tasks, waiting, known
 
 
-def _runner(tasks: list[Task], cache: bool, isolate: bool, workers: int, scheduler: str | None):
+#: Rows handed to ``on_result`` at a time while worker processes check: a backlog (the rows of
+#: an earlier run, replayed) is worked off between results, never keeping the workers waiting long.
+#: Also the most rows of fresh verdicts held back to be stored in one transaction.
+SLICE = 64
+
+
+class _InOrder:
+    """Graded rows handed on in input order, each stored (``store``) before it is handed on.
+
+    Fresh verdicts are stored in one transaction per burst when ``batched`` (the runner calls
+    ``idle`` whenever it has nothing ready: the burst ends there, or at ``SLICE`` rows)."""
+
+    def __init__(self, subs: list[Submission], store, on_result: Callable[[Graded], None] | None,
+                 progress: Callable[[int], None] | None, rows: list[Graded]) -> None:
+        self.subs, self.store, self.on_result, self.progress, self.rows = subs, store, on_result, progress, rows
+        self.results: dict[int, CheckResult] = {}
+        self.unsaved: list[tuple[int, Submission, CheckResult]] = []
+        self.emitted = 0
+        self.batched = False
+
+    def add(self, fresh: dict[int, CheckResult]) -> None:
+        if self.store is None:
+            self.results.update(fresh)
+            return
+        self.unsaved.extend((i, self.subs[i], r) for i, r in fresh.items())
+        if not self.batched or len(self.unsaved) >= SLICE:
+            self.save()
+
+    def save(self) -> None:
+        if self.unsaved:
+            self.store.record(self.unsaved)
+            self.results.update((i, r) for i, _, r in self.unsaved)
+            self.unsaved = []
+
+    def idle(self) -> bool:
+        self.save()
+        return self.emit(SLICE)
+
+    def emit(self, limit: int | None = None) -> bool:
+        """Hand on up to ``limit`` rows that are ready, in order; whether more are ready."""
+        before, subs, results = self.emitted, self.subs, self.results
+        last = len(subs) if limit is None else min(len(subs), before + limit)
+        while self.emitted < last and self.emitted in results:
+            graded = Graded(subs[self.emitted], results.pop(self.emitted))
+            self.rows.append(graded)
+            self.emitted += 1
+            if self.on_result is not None:
+                self.on_result(graded)
+        if self.progress is not None and self.emitted > before:
+            self.progress(self.emitted - before)
+        return self.emitted in results
+
+
+def _runner(tasks: list[Task], cache: bool, isolate: bool, workers: int, scheduler: str | None,
+            idle: Callable[[], bool]):
     if scheduler:
         return run_dask(tasks, scheduler, cache)
     if workers > 1 and len(tasks) > 1:
-        return run_processes(tasks, workers, cache, isolate)
+        return run_processes(tasks, workers, cache, isolate, idle=idle)
     if isolate:
         from .isolate import IsolatedChecker
         isolated = IsolatedChecker()
@@ -138,33 +193,18 @@ def grade(submissions: Iterable[Submission], *, on_result: Callable[[Graded], No
     done = store.finished(len(subs)) if store is not None else {}
     batch.resumed = len(done)
     tasks, waiting, known = _plan(subs, done, cache)
-    results: dict[int, CheckResult] = dict(done)
-    results.update(known)
-    if store is not None and known:
-        store.record([(i, subs[i], r) for i, r in known.items()])
-    emitted = 0
-
-    def emit() -> None:
-        nonlocal emitted
-        before = emitted
-        while emitted < len(subs) and emitted in results:
-            graded = Graded(subs[emitted], results.pop(emitted))
-            batch.rows.append(graded)
-            emitted += 1
-            if on_result is not None:
-                on_result(graded)
-        if progress is not None and emitted > before:
-            progress(emitted - before)
-
-    emit()
-    for index, result in _runner(tasks, cache, isolate, workers, scheduler):
+    out = _InOrder(subs, store, on_result, progress, batch.rows)
+    out.results.update(done)
+    out.add(known)
+    out.batched = not scheduler and workers > 1 and len(tasks) > 1   # run_processes calls idle
+    for index, result in _runner(tasks, cache, isolate, workers, scheduler, idle=out.idle):
         batch.checked += 1
-        rows = waiting[index]
-        fresh = {i: replace(result, answer=subs[i].answer) for i in rows}
-        if store is not None:
-            store.record([(i, subs[i], r) for i, r in fresh.items()])
-        results.update(fresh)
-        emit()
+        out.add({i: replace(result, answer=subs[i].answer) for i in waiting[index]})
+        # with workers, a backlog goes on a slice at a time (idle() does the rest while they
+        # check); in this process there is no idle time, and every ready row goes on at once
+        out.emit(SLICE if out.batched else None)
+    out.save()
+    out.emit()
     batch.seconds = time.perf_counter() - start
     return batch
 

@@ -28,6 +28,10 @@ def _escape(ch: str) -> str:
 def printable(text: str, *, keep_newlines: bool = False) -> str:
     """``text`` with control (Cc), format (Cf, e.g. bidi overrides), surrogate and unassigned
     line/paragraph separators escaped; newlines kept only with ``keep_newlines``."""
+    # str.isprintable is False for every character of those categories (and for a few more
+    # that need no escape, which the loop below then keeps): a cheap test for the usual text
+    if text.isprintable():
+        return text
     out = []
     for ch in text:
         if keep_newlines and ch == "\n":

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -144,6 +146,17 @@ def test_printable_escapes_controls_and_keeps_text():
     assert printable("José σ(z) ∑") == "José σ(z) ∑"
     assert printable("a\x1bb\x00c\x9bd") == "a\\x1bb\\x00c\\x9bd"
     assert printable("a\nb") == "a\\x0ab" and printable("a\nb", keep_newlines=True) == "a\nb"
+
+
+def test_printable_escapes_exactly_the_unsafe_categories_of_every_code_point():
+    # printable takes a short cut for text that str.isprintable accepts: every code point must
+    # still come out escaped exactly when its Unicode category is unsafe, alone and in text
+    unsafe = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        escaped = printable(ch) != ch
+        assert escaped == (unicodedata.category(ch) in unsafe), hex(code)
+    assert printable("ok \u202e evil") == "ok \\u202e evil" and printable("\u2028") == "\\u2028"
 
 
 @pytest.mark.parametrize("name", ["=1+1", "+1+1", "-1+1", "@SUM_A1_A2_", "\t=1", "=HYPERLINK(\"x\")"])

@@ -79,6 +79,80 @@ def test_the_time_limit_holds_in_a_worker(tmp_path, monkeypatch):
     assert len(results) == 2 and all(r.verdict.value == "undecided" for _, r in results)
 
 
+def test_the_driver_does_its_own_work_while_the_workers_check(monkeypatch):
+    from derive.homework import fanout, verdict
+
+    def slow(target, answer, *, cache=True, seconds=5.0):
+        import time
+        time.sleep(0.2)    # a check in a worker that takes a while, so that the driver waits
+        return verdict.check(target, answer, cache=cache)
+
+    monkeypatch.setattr(fanout, "check", slow)
+    tasks = [("bce-dz", "p - y"), ("bce-dz", "y - p"), ("bce-dz", "p"), ("bce-dz", "y")]
+    work = list(range(5))
+
+    def idle() -> bool:     # one piece of the driver's work per call; True while some is left
+        work.pop()
+        return bool(work)
+
+    results = dict(fanout.run_processes(tasks, 2, True, False, idle=idle))
+    assert work == [] and sorted(results) == [0, 1, 2, 3]
+    assert [results[i].verdict.value for i in range(4)] == [verdict.check(t, a).verdict.value for t, a in tasks]
+
+
+def test_a_resumed_run_with_workers_hands_on_every_row_once_in_order(tmp_path, monkeypatch):
+    path = class_file(tmp_path / "c.csv", 30)
+    subs = list(read_submissions(path))
+    whole = grade(subs)
+    with ResumeStore(tmp_path / "g.db", path.read_bytes()) as store:
+        store.record([(i, s, g.result) for i, (s, g) in enumerate(zip(subs, whole.rows)) if i < 50 or i % 3 == 0])
+    monkeypatch.setattr("derive.homework.grade.SLICE", 4)    # the stored rows go on in many slices
+    seen = []
+    with ResumeStore(tmp_path / "g.db", path.read_bytes()) as store:
+        batch = grade(subs, store=store, workers=2, on_result=lambda g: seen.append(g.submission.row))
+    assert seen == [s.row for s in subs] and batch.resumed == 50 + len(range(51, len(subs), 3))
+    assert [g.as_dict() | {"seconds": 0} for g in batch.rows] == [g.as_dict() | {"seconds": 0} for g in whole.rows]
+
+
+def test_workers_store_their_verdicts_a_burst_at_a_time(tmp_path, monkeypatch):
+    path = class_file(tmp_path / "c.csv", 40)
+    subs = list(read_submissions(path))
+    stored, shown = [], []
+    record = ResumeStore.record
+
+    def counted(self, rows):
+        rows = list(rows)
+        stored.append([i for i, _, _ in rows])
+        record(self, rows)
+
+    monkeypatch.setattr(ResumeStore, "record", counted)
+
+    def show(g):   # a row is handed on only once it is in the gradebook
+        assert any(g.submission.row - 1 in part for part in stored)
+        shown.append(g.submission.row)
+
+    with ResumeStore(tmp_path / "g.db", path.read_bytes()) as store:
+        grade(subs, store=store, workers=2, cache=False, on_result=show)
+    # one transaction per chunk of 16 answers or so, not one per answer
+    assert len(stored) <= len(subs) // 8 and sorted(i for part in stored for i in part) == list(range(len(subs)))
+    assert shown == [s.row for s in subs]
+    with Gradebook(tmp_path / "g.db") as book:
+        assert book.count() == len(subs)
+
+
+def test_in_this_process_every_ready_row_goes_on_before_the_next_check(monkeypatch):
+    from derive.homework import verdict
+    from derive.homework.submissions import Submission
+
+    subs = [Submission(i + 1, f"s{i}", "bce-dz", "p - y") for i in range(100)]
+    subs.append(Submission(101, "last", "bce-dz", "y - p"))
+    seen, at_check = [], []
+    monkeypatch.setattr("derive.homework.grade.check",
+                        lambda t, a, **kw: at_check.append(len(seen)) or verdict.check(t, a, **kw))
+    grade(subs, on_result=seen.append)
+    assert at_check == [0, 100] and len(seen) == 101
+
+
 def test_resume_rechecks_no_finished_row(tmp_path, monkeypatch):
     path = class_file(tmp_path / "c.csv", 10)
     subs = list(read_submissions(path))
