@@ -13,7 +13,7 @@ from .registry import REGISTRY
 from .step import Derivation
 from .verify import StepResult
 
-__all__ = ["verify_many", "default_jobs"]
+__all__ = ["verify_many", "default_jobs", "step_runs", "RUN"]
 
 
 def default_jobs() -> int:
@@ -39,7 +39,7 @@ def _verify_steps(task: tuple[str, list[int]]) -> tuple[str, list[int], list[Ste
     return name, indices, REGISTRY[name].verify(only=indices)
 
 
-def _runs(tasks: list[tuple[str, int]]) -> list[tuple[str, list[int]]]:
+def step_runs(tasks: list[tuple[str, int]]) -> list[tuple[str, list[int]]]:
     """The steps in runs of up to ``RUN`` neighbours of one derivation."""
     runs: list[tuple[str, list[int]]] = []
     for name, index in tasks:
@@ -103,7 +103,7 @@ def _in_workers(tasks: list[tuple[str, int]], jobs: int, results: dict, advance:
     try:
         pool = multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), initializer=_ignore_interrupts)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        for name, indices, found in pool.imap_unordered(_verify_steps, _runs(tasks)):
+        for name, indices, found in pool.imap_unordered(_verify_steps, step_runs(tasks)):
             for index, result in zip(indices, found):
                 results[name][index] = result
             advance(len(indices))

@@ -25,7 +25,8 @@ import sympy as sp
 
 from derive.numbers import to_sympy
 from derive.assumptions import DIMENSION_SIZES, size_choices
-from derive.step import Derivation
+from derive.batch import step_runs
+from derive.step import Derivation, Step
 from derive.verify import StepResult
 
 from derive.processes import kill_descendants
@@ -45,21 +46,25 @@ WORKERS = min(2, os.cpu_count() or 1)
 _PENDING: Sequence[Derivation] = ()
 
 
-def _verify_one(index: int) -> list[StepResult]:
-    return _PENDING[index].verify()
+def _verify_steps(index: int, steps: list[int]) -> list[StepResult]:
+    return _PENDING[index].verify(only=steps)
 
 
-def _cost(derivation: Derivation) -> int:
-    """A rough cost of verifying a derivation: each claim's size times the entries of the
-    explicit instances it is checked at (a claim in d×K matrices at d = 4, K = 3 counts 12×)."""
-    total = 0
-    for step in derivation.steps:
-        size = sp.count_ops(step.claim)
-        dims = {s for m in step.claim.atoms(sp.MatrixSymbol) for n in m.shape
-                for s in to_sympy(n).free_symbols if s in DIMENSION_SIZES}
-        for sizes in size_choices(dims):
-            total += size * math.prod(sizes.values())
-    return total
+def _runs(derivations: Sequence[Derivation]) -> list[tuple[int, tuple[int, ...]]]:
+    """(derivation index, step indices): runs of a few neighbouring steps, which share their
+    sides, longest first, so that the workers finish together."""
+    runs = [(i, tuple(steps)) for i, d in enumerate(derivations)
+            for _, steps in step_runs([(d.name, k) for k in range(len(d.steps))])]
+    return sorted(runs, key=lambda run: -sum(_cost(derivations[run[0]].steps[k]) for k in run[1]))
+
+
+def _cost(step: Step) -> int:
+    """A rough cost of verifying a step: its claim's size times the entries of the explicit
+    instances it is checked at (a claim in d×K matrices at d = 4, K = 3 counts 12×)."""
+    size = sp.count_ops(step.claim)
+    dims = {s for m in step.claim.atoms(sp.MatrixSymbol) for n in m.shape
+            for s in to_sympy(n).free_symbols if s in DIMENSION_SIZES}
+    return sum(size * math.prod(sizes.values()) for sizes in size_choices(dims))
 
 
 class _Inline(Executor):
@@ -110,7 +115,8 @@ def _run(derivations: Sequence[Derivation], workers: int, figure_dir: Path | Non
     global _PENDING
     _PENDING = tuple(derivations)
     pool = _executor(workers)
-    jobs = len(derivations) + (figure_dir is not None) + 2 * bool(notes) + bool(notes and figure_dir is not None)
+    runs = _runs(derivations)
+    jobs = len(runs) + (figure_dir is not None) + 2 * bool(notes) + bool(notes and figure_dir is not None)
     bar = _bar(jobs, "verifying")
     try:
         with bar:
@@ -129,12 +135,11 @@ def _run(derivations: Sequence[Derivation], workers: int, figure_dir: Path | Non
 
                 errata_checks = pool.submit(verify_errata)
                 worked = pool.submit(exercise_job)
-            # Longest first, so that the workers finish together.
-            order = sorted(range(len(derivations)), key=lambda i: -_cost(derivations[i]))
-            futures = {i: pool.submit(_verify_one, i) for i in order}
+            futures = {run: pool.submit(_verify_steps, run[0], list(run[1])) for run in runs}
             for future in [*futures.values(), *(f for f in (figures, errata_checks, numeric, worked) if f)]:
                 future.add_done_callback(lambda _: bar.update(1))
-            results = [futures[i].result() for i in range(len(derivations))]
+            results = [[r for run in sorted(k for k in futures if k[0] == i) for r in futures[run].result()]
+                       for i in range(len(derivations))]
             experiments, example = numeric.result() if numeric else ("", "")
             out = (results, figures.result() if figures else {},
                    errata_checks.result() if errata_checks else None, experiments,

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from derive import REGISTRY
-from derive.batch import verify_many
+from derive.batch import RUN, step_runs, verify_many
 
 
 def test_workers_give_the_same_results_in_order():
@@ -22,6 +22,15 @@ def test_workers_give_the_same_results_in_order():
     serial = [d.verify() for d in chosen]
     assert [[(r.verdict, r.method) for r in rs] for rs in parallel] == \
            [[(r.verdict, r.method) for r in rs] for rs in serial]
+
+
+def test_steps_go_to_workers_in_runs_of_neighbours():
+    tasks = [("a", 0), ("a", 1), ("a", 2), ("a", 3), ("a", 4), ("a", 6), ("b", 7), ("b", 8)]
+    runs = step_runs(tasks)
+    assert [(name, k) for name, steps in runs for k in steps] == tasks  # each step once, in order
+    assert all(len(steps) <= RUN for _, steps in runs)
+    assert all(b - a == 1 for _, steps in runs for a, b in zip(steps, steps[1:]))  # no gap inside a run
+    assert runs[:2] == [("a", [0, 1, 2, 3]), ("a", [4])]
 
 
 def test_unregistered_derivations_are_verified_here():
