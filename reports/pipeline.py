@@ -11,7 +11,6 @@ turns the ``.tex`` files into PDFs two at a time, the lecture notes first.
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
 import signal
@@ -21,12 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-import sympy as sp
-
-from derive.numbers import to_sympy
-from derive.assumptions import DIMENSION_SIZES, size_choices
-from derive.batch import step_runs
-from derive.step import Derivation, Step
+from derive.batch import step_cost, step_runs
+from derive.step import Derivation
 from derive.verify import StepResult
 
 from derive.processes import kill_descendants
@@ -55,16 +50,7 @@ def _runs(derivations: Sequence[Derivation]) -> list[tuple[int, tuple[int, ...]]
     sides, longest first, so that the workers finish together."""
     runs = [(i, tuple(steps)) for i, d in enumerate(derivations)
             for _, steps in step_runs([(d.name, k) for k in range(len(d.steps))])]
-    return sorted(runs, key=lambda run: -sum(_cost(derivations[run[0]].steps[k]) for k in run[1]))
-
-
-def _cost(step: Step) -> int:
-    """A rough cost of verifying a step: its claim's size times the entries of the explicit
-    instances it is checked at (a claim in d×K matrices at d = 4, K = 3 counts 12×)."""
-    size = sp.count_ops(step.claim)
-    dims = {s for m in step.claim.atoms(sp.MatrixSymbol) for n in m.shape
-            for s in to_sympy(n).free_symbols if s in DIMENSION_SIZES}
-    return sum(size * math.prod(sizes.values()) for sizes in size_choices(dims))
+    return sorted(runs, key=lambda run: -sum(step_cost(derivations[run[0]].steps[k]) for k in run[1]))
 
 
 class _Inline(Executor):
