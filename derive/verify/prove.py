@@ -13,6 +13,7 @@ import sympy as sp
 from ..assumptions import Instance
 from ..numbers import to_sympy
 from ..timelimit import TimeLimitExceeded, time_limit
+from .exponents import split_exponent
 from .facts import substitutions
 from .linalg import unhold
 from .rational import common_denominator
@@ -89,9 +90,7 @@ def _exp_powers(e: sp.Expr) -> sp.Expr:
     generators: dict = {}
     powers = {}
     for atom in e.atoms(sp.exp):
-        c, base = sp.expand(atom.args[0]).as_content_primitive()
-        if base.could_extract_minus_sign():
-            c, base = -c, -base
+        c, base = split_exponent(atom)
         powers[atom] = generators.setdefault(base, sp.Dummy("t", positive=True)) ** c
     e = e.xreplace(powers) if powers else e
     # A polynomial (a quadratic form, say) expands to 0 far sooner than it cancels; and a

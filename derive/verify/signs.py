@@ -42,6 +42,7 @@ import sympy as sp
 
 from ..assumptions import Assumption, Instance, Interval, Positive, Simplex
 from ..timelimit import time_limit
+from .exponents import split_exponent
 from .facts import substitutions
 
 __all__ = ["SIGN_METHODS", "SignContext", "sign_context", "prove_by_sign_methods", "combined_logarithm",
@@ -216,9 +217,7 @@ def _exps_as_powers(e: sp.Expr) -> sp.Expr:
     generators: dict = {}
     powers = {}
     for atom in e.atoms(sp.exp):
-        c, base = sp.expand(atom.args[0]).as_content_primitive()
-        if base.could_extract_minus_sign():
-            c, base = -c, -base
+        c, base = split_exponent(atom)
         if (-base).is_nonnegative and not base.is_nonnegative:
             c, base = -c, -base  # orient the exponent so that it is known to be nonnegative
         if base not in generators:

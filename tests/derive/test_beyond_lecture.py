@@ -15,6 +15,8 @@ from derive import Positive, Probability, Simplex, SymmetricPositiveDefinite, Ve
 from derive.ops import Dot, Elementwise, Grad, GradMatrix, Hessian, Jacobian, Softmax
 from derive.symbols import P, a, d, theta, x
 
+from .claims import assert_decided
+
 Eq = lambda l, r: sp.Eq(l, r, evaluate=False)  # noqa: E731
 A = sp.MatrixSymbol("A", d, d)
 B = sp.MatrixSymbol("B", d, d)
@@ -110,13 +112,7 @@ CLAIMS = [
 
 @pytest.mark.parametrize("name, claim, assumptions, true", CLAIMS, ids=[row[0] for row in CLAIMS])
 def test_claims_beyond_the_lecture(name, claim, assumptions, true, monkeypatch):
-    monkeypatch.setenv("DERIVE_NO_CACHE", "1")  # each claim is decided here, not remembered
-    r = verify_claim(claim, assumptions)
-    if true:
-        assert r.verdict is Verdict.PROVED, r.method
-    else:
-        assert r.verdict is not Verdict.PROVED, r.method
-        assert r.verdict is Verdict.REFUTED, r.method
+    assert_decided(claim, assumptions, true, monkeypatch)
 
 
 def test_a_trace_with_the_all_ones_matrix_is_carried_out():

@@ -18,6 +18,8 @@ from derive.symbols import d, m
 from derive.vec import Commutation, HessianVec, JacobianVec, Vec
 from derive.verify import linalg
 
+from .claims import assert_decided
+
 Eq = lambda l, r: sp.Eq(l, r, evaluate=False)  # noqa: E731
 KP = sp.KroneckerProduct
 A, B, C, D, X = (sp.MatrixSymbol(name, d, d) for name in "ABCDX")
@@ -95,13 +97,7 @@ CLAIMS = [
 
 @pytest.mark.parametrize("name, claim, assumptions, true", CLAIMS, ids=[row[0] for row in CLAIMS])
 def test_matrix_claims_beyond_the_lecture(name, claim, assumptions, true, monkeypatch):
-    monkeypatch.setenv("DERIVE_NO_CACHE", "1")  # each claim is decided here, not remembered
-    r = verify_claim(claim, assumptions)
-    if true:
-        assert r.verdict is Verdict.PROVED, r.method
-    else:
-        assert r.verdict is Verdict.REFUTED, r.method
-        assert r.counterexample is not None, r.method  # a point ({} for a claim without variables)
+    assert_decided(claim, assumptions, true, monkeypatch)
 
 
 def test_the_table_holds_enough_claims_of_each_kind():

@@ -21,6 +21,8 @@ from derive.symbols import K, Sigma, a, d, x
 from derive.verify import signs
 from derive.vocabulary import LogSumExp
 
+from .claims import assert_decided
+
 Eq = lambda l, r: sp.Eq(l, r, evaluate=False)  # noqa: E731
 Ge = lambda l, r: sp.Ge(l, r, evaluate=False)  # noqa: E731
 Gt = lambda l, r: sp.Gt(l, r, evaluate=False)  # noqa: E731
@@ -115,13 +117,7 @@ CLAIMS = [
 
 @pytest.mark.parametrize("name, claim, assumptions, true", CLAIMS, ids=[row[0] for row in CLAIMS])
 def test_claims_beyond_the_lecture(name, claim, assumptions, true, monkeypatch):
-    monkeypatch.setenv("DERIVE_NO_CACHE", "1")  # each claim is decided here, not remembered
-    r = verify_claim(claim, assumptions)
-    if true:
-        assert r.verdict is Verdict.PROVED, r.method
-    else:
-        assert r.verdict is Verdict.REFUTED, r.method
-        assert r.counterexample, r.method
+    assert_decided(claim, assumptions, true, monkeypatch)
 
 
 def test_the_table_holds_enough_claims_of_each_kind():
