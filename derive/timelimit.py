@@ -8,7 +8,9 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-__all__ = ["TimeLimitExceeded", "time_limit"]
+__all__ = ["TimeLimitExceeded", "time_limit", "REPEAT_SECONDS"]
+
+REPEAT_SECONDS = 0.05  # the alarm again, this often, until the block has ended
 
 
 class TimeLimitExceeded(TimeoutError):
@@ -28,20 +30,26 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
 
+    stopped = False
+
     def _raise(signum, frame):
-        raise TimeLimitExceeded(f"time limit of {seconds:g} s exceeded")
+        if not stopped:
+            raise TimeLimitExceeded(f"time limit of {seconds:g} s exceeded")
 
     previous = signal.signal(signal.SIGALRM, _raise)
     # Nested limits: never extend an outer limit that would fire sooner.
     outer_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
     budget = seconds if outer_remaining == 0 else min(seconds, outer_remaining)
-    signal.setitimer(signal.ITIMER_REAL, budget)
+    # Once due, the alarm repeats: code that catches the first exception (a broad ``except``
+    # somewhere inside a library) is interrupted again, rather than left to run unbounded.
+    signal.setitimer(signal.ITIMER_REAL, budget, REPEAT_SECONDS)
     start = time.monotonic()
     try:
         yield
     finally:
+        stopped = True
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer_remaining:
             left = outer_remaining - (time.monotonic() - start)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), REPEAT_SECONDS)
