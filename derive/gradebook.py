@@ -26,7 +26,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 __all__ = ["Gradebook", "Attempt", "TargetStats", "default_path", "content_id", "SCHEMA_VERSION"]
 
@@ -117,6 +117,26 @@ def _fields(result: Any) -> tuple[dict[str, Any], str | None]:
     if isinstance(result, Mapping):
         return dict(result), result.get("mistake")
     raise TypeError(f"a gradebook records a CheckResult or its as_dict(), got {type(result).__name__}")
+
+
+_INSERT = (f"INSERT OR REPLACE INTO attempts ({', '.join(_COLUMNS[1:])}) "
+           f"VALUES ({', '.join('?' * (len(_COLUMNS) - 1))})")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _values(result: Any, student: str, source: str, batch_id: str | None, row_index: int | None,
+            created: str) -> tuple:
+    """The columns after ``id`` of one stored verdict."""
+    data, mistake = _fields(result)
+    missing = [k for k in ("target", "answer", "verdict", "score", "feedback") if k not in data]
+    if missing:
+        raise ValueError(f"a result to record lacks {', '.join(missing)}")
+    return (str(student), str(data["target"]), str(data["answer"]), str(data["verdict"]),
+            float(data["score"]), str(data["feedback"]), mistake,
+            json.dumps(data, ensure_ascii=False), source, batch_id, row_index, created)
 
 
 class Gradebook:
@@ -252,21 +272,19 @@ class Gradebook:
         A row of a batch (``batch_id`` and ``row_index`` given) replaces an earlier verdict on
         the same row, so grading a batch again does not count it twice.
         """
-        data, mistake = _fields(result)
-        missing = [k for k in ("target", "answer", "verdict", "score", "feedback") if k not in data]
-        if missing:
-            raise ValueError(f"a result to record lacks {', '.join(missing)}")
         if (batch_id is None) != (row_index is None):
             raise ValueError("give both batch_id and row_index, or neither")
-        created = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-        values = (str(student), str(data["target"]), str(data["answer"]), str(data["verdict"]),
-                  float(data["score"]), str(data["feedback"]), mistake,
-                  json.dumps(data, ensure_ascii=False), source, batch_id, row_index, created)
+        values = _values(result, student, source, batch_id, row_index, _now())
         with self.transaction():
-            cur = self._conn.execute(
-                f"INSERT OR REPLACE INTO attempts ({', '.join(_COLUMNS[1:])}) "
-                f"VALUES ({', '.join('?' * (len(_COLUMNS) - 1))})", values)
-            return int(cur.lastrowid)
+            return int(self._conn.execute(_INSERT, values).lastrowid)
+
+    def record_batch(self, batch_id: str, rows: Iterable[tuple[int, str, Any]], *, source: str = "grade") -> None:
+        """Store the rows ``(row_index, student, result)`` of one batch in one transaction, each
+        replacing an earlier verdict on the same row (see ``record``)."""
+        created = _now()
+        values = [_values(result, student, source, batch_id, i, created) for i, student, result in rows]
+        with self.transaction():
+            self._conn.executemany(_INSERT, values)
 
     # --- reading -------------------------------------------------------------------------------
 

@@ -199,7 +199,9 @@ def grade(submissions: Iterable[Submission], *, on_result: Callable[[Graded], No
     out.batched = not scheduler and workers > 1 and len(tasks) > 1   # run_processes calls idle
     for index, result in _runner(tasks, cache, isolate, workers, scheduler, idle=out.idle):
         batch.checked += 1
-        out.add({i: replace(result, answer=subs[i].answer) for i in waiting[index]})
+        # each row keeps its own spelling of the answer (the pair differs only in white space)
+        out.add({i: result if subs[i].answer == result.answer else replace(result, answer=subs[i].answer)
+                 for i in waiting[index]})
         # with workers, a backlog goes on a slice at a time (idle() does the rest while they
         # check); in this process there is no idle time, and every ready row goes on at once
         out.emit(SLICE if out.batched else None)

@@ -49,10 +49,9 @@ class ResumeStore:
 
     def record(self, rows: Iterable[tuple[int, Submission, CheckResult]]) -> None:
         """Store graded rows, in one transaction."""
-        with self.book.transaction():
-            for i, sub, result in rows:
-                data = {**result.as_dict(), "method": result.method, "mistake": result.mistake}
-                self.book.record(data, student=sub.student, source="grade", batch_id=self.batch_id, row_index=i)
+        self.book.record_batch(self.batch_id, [
+            (i, sub.student, {**result.as_dict(), "method": result.method, "mistake": result.mistake})
+            for i, sub, result in rows])
 
     def close(self) -> None:
         self.book.close()

@@ -144,10 +144,8 @@ def _grade_rows(state: Any, rows: list[Submission], batch_id: str) -> Batch:
     with ThreadPoolExecutor(max_workers=max(1, state.pool.size - 1)) as ex:
         results = list(ex.map(lambda sub: _grade_row(sub, state.pool), rows))
     batch = Batch([Graded(sub, r) for sub, r in zip(rows, results)], time.perf_counter() - start)
-    with state.gradebook.transaction():
-        for position, g in enumerate(batch.rows):
-            state.gradebook.record(g.result, student=g.submission.student, source="web-grade",
-                                   batch_id=batch_id, row_index=position)
+    state.gradebook.record_batch(batch_id, [(i, g.submission.student, g.result) for i, g in enumerate(batch.rows)],
+                                 source="web-grade")
     return batch
 
 

@@ -74,6 +74,21 @@ def test_batch_rows_replace_and_resume(book):
     assert book.batch_rows("other") == {}
 
 
+def test_record_batch_stores_all_or_nothing(book):
+    """One statement for many rows: each replaces its row, and one bad row stores none."""
+    bid = content_id(b"x")
+    book.record(result("t", "old", "incorrect"), student="s0", source="grade", batch_id=bid, row_index=0)
+    book.record_batch(bid, [(0, "s0", result("t", "a", "correct", score=1.0).as_dict()),
+                            (1, "s1", result("t", "b", "incorrect", mistake="sign"))])
+    rows = book.batch_rows(bid)
+    assert book.count() == 2 and rows[0]["answer"] == "a" and rows[1]["verdict"] == "incorrect"
+    assert sorted((a.student, a.source, a.mistake or "") for a in book.recent()) == [
+        ("s0", "grade", ""), ("s1", "grade", "sign")]
+    with pytest.raises(ValueError, match="lacks"):
+        book.record_batch(bid, [(2, "s2", result("t", "c", "correct")), (3, "s3", {"target": "t"})])
+    assert sorted(book.batch_rows(bid)) == [0, 1]
+
+
 def test_transaction_rolls_back_as_a_whole(book):
     with pytest.raises(RuntimeError):
         with book.transaction():
