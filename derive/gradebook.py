@@ -298,6 +298,14 @@ class Gradebook:
                            "ORDER BY row_index", (batch_id,))
         return {int(i): {"student": s, **json.loads(r)} for i, s, r in rows}
 
+    def batch_seed(self, batch_id: str) -> int | None:
+        """The points seed stored with the rows of one batch (the first row that has one), or None."""
+        rows = self._query("SELECT json_extract(result_json, '$.points_seed') FROM attempts "
+                           "WHERE batch_id = ? AND json_valid(result_json) "
+                           "AND json_extract(result_json, '$.points_seed') IS NOT NULL "
+                           "ORDER BY row_index LIMIT 1", (batch_id,))
+        return int(rows[0][0]) if rows else None
+
     def target_stats(self) -> list[TargetStats]:
         """Per target (by name): attempts, the count of each verdict, the share correct."""
         rows = self._query("SELECT target, verdict, count(*) FROM attempts GROUP BY target, verdict "

@@ -205,7 +205,9 @@ class GradescopeWriter:
                 os.unlink(RESULTS, dir_fd=sub)
             finally:
                 os.close(sub)
-            if names - temps == {RESULTS}:
+            # a student still in the batch keeps the directory: making it again costs more
+            # than the rest of writing their results on some file systems
+            if names - temps == {RESULTS} and entry.name not in ours:
                 os.rmdir(entry.name, dir_fd=self._fd)
             self.removed.append(entry.name)
             if entry.name not in ours:

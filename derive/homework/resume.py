@@ -42,10 +42,7 @@ class ResumeStore:
     def seed(self) -> int | None:
         """The points seed the stored rows were checked with (a resumed run reuses it, so that
         its new rows are checked at the same points as an uninterrupted run's)."""
-        for data in self.book.batch_rows(self.batch_id).values():
-            if data.get("points_seed") is not None:
-                return int(data["points_seed"])
-        return None
+        return self.book.batch_seed(self.batch_id)
 
     def record(self, rows: Iterable[tuple[int, Submission, CheckResult]]) -> None:
         """Store graded rows, in one transaction."""

@@ -89,6 +89,15 @@ def test_record_batch_stores_all_or_nothing(book):
     assert sorted(book.batch_rows(bid)) == [0, 1]
 
 
+def test_batch_seed_is_the_first_stored_seed(book):
+    bid = content_id(b"y")
+    assert book.batch_seed(bid) is None
+    unseeded, seeded = result("t", "a", "correct"), CheckResult("t", "b", Verdict.CORRECT, 1.0, "ok", seed=77)
+    book.record_batch(bid, [(0, "s0", unseeded), (1, "s1", seeded)])
+    book.record_batch("other", [(0, "s0", CheckResult("t", "b", Verdict.CORRECT, 1.0, "ok", seed=5))])
+    assert book.batch_seed(bid) == 77 and book.batch_seed("other") == 5
+
+
 def test_transaction_rolls_back_as_a_whole(book):
     with pytest.raises(RuntimeError):
         with book.transaction():

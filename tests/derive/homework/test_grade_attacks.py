@@ -218,10 +218,12 @@ def test_stale_results_of_students_no_longer_in_the_batch_are_removed(tmp_path, 
     out = tmp_path / "gs"
     first = write_csv(tmp_path / "1.csv", [("ada", "bce-dz", "p - y"), ("bob", "bce-dz", "p - y")])
     assert run(capsys, "grade", str(first), "--out", str(out))[0] == 0
+    kept = (out / "ada").stat().st_ino
     second = write_csv(tmp_path / "2.csv", [("ada", "bce-dz", "y - p")])
     code, _, err = run(capsys, "grade", str(second), "--out", str(out))
     assert code == 0 and "no longer in the batch" in err and "bob" in err
     assert not (out / "bob").exists()
+    assert (out / "ada").stat().st_ino == kept     # a student still in the batch keeps the directory
     assert [r["student"] for r in summary(out)] == ["ada"]
     assert json.loads((out / "ada" / "results.json").read_text())["score"] == 0.5
 
