@@ -9,8 +9,8 @@ duplicate (student, target) row that does not count is left out and mentioned.
 ``GradescopeWriter`` writes results as they are made, so that an interrupted run leaves a
 consistent part: a student's ``results.json`` is written (temp file, then rename) when their
 last row is graded, and their row is then appended to ``summary.csv``.  A process killed at any
-moment leaves whole files; they are not synced to disk one by one (that cost a third of the
-grading process's own time), since the gradebook holds the verdicts and a rerun writes them all again.  The output
+moment leaves whole files.  They are not synced to disk one by one (3 s of a 60 s run of
+20,000 rows): the gradebook holds the verdicts, and a rerun writes them all again.  The output
 directory is checked before grading starts; the results of an earlier run in it are removed
 first (so none of a student who left the batch survives), and nothing is written through a
 symbolic link: every file is opened relative to a directory descriptor with ``O_NOFOLLOW``.
