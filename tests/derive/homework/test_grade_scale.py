@@ -249,7 +249,8 @@ def test_grading_on_a_local_dask_cluster(tmp_path):
 @pytest.mark.parametrize("extra, lines", [((), 1), ((), 5), (("--workers", "2"), 1), (("--workers", "2"), 8),
                                           (("--isolate",), 4)])
 def test_sigint_ends_grade_quickly_with_no_worker_left(tmp_path, extra, lines):
-    path = class_file(tmp_path / "c.csv", 200)
+    # 6,000 rows: seconds of work, so the run cannot end by itself before the signal arrives
+    path = class_file(tmp_path / "c.csv", 2000)
     proc = start("grade", str(path), "--no-cache", "--out", str(tmp_path / "gs"), *extra, cwd=tmp_path)
     assert len(wait_for_lines(proc, lines)) == lines
     seconds, left, err = interrupt(proc, signal.SIGINT)
