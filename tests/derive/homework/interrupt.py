@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -15,10 +16,17 @@ ROOT = Path(__file__).parents[3]
 INTERRUPT_SECONDS = 5.0
 
 
+def _as_from_a_terminal() -> None:
+    # A job started in the background by a non-interactive shell inherits SIGINT ignored, and
+    # then so would the child (Python leaves an ignored SIGINT ignored); a terminal's would not.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(*argv: str, cwd: Path) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     return subprocess.Popen([sys.executable, "-m", "derive", *argv], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_as_from_a_terminal)
 
 
 def wait_for_lines(proc: subprocess.Popen, n: int) -> list[str]:
